@@ -1,0 +1,78 @@
+//! Reading input lines as bytes in bounded memory.
+
+use std::io::{self, BufRead};
+
+/// The longest line kept whole; the rest of a longer line is read and dropped, and the
+/// record says the line was truncated. Memory stays bounded whatever the input.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Reads the next line into `buf` (without the line ending `\n` or `\r\n`). Returns
+/// `Ok(None)` at the end of the input, `Ok(Some(truncated))` otherwise. A last line without a
+/// newline still counts; an empty line is a line.
+pub fn next_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    buf.clear();
+    if buf.capacity() > 2 * MAX_LINE {
+        buf.shrink_to(MAX_LINE);
+    }
+    let mut truncated = false;
+    let mut any = false;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (part, used, done) = match memchr(chunk) {
+            Some(i) => (&chunk[..i], i + 1, true),
+            None => (chunk, chunk.len(), false),
+        };
+        let room = MAX_LINE.saturating_sub(buf.len());
+        if part.len() > room {
+            truncated = true;
+        }
+        buf.extend_from_slice(&part[..part.len().min(room)]);
+        r.consume(used);
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(Some(truncated))
+}
+
+fn memchr(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'\n')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(input: &[u8]) -> Vec<(Vec<u8>, bool)> {
+        let mut r = io::BufReader::with_capacity(7, input);
+        let mut buf = Vec::new();
+        let mut v = Vec::new();
+        while let Some(t) = next_line(&mut r, &mut buf).unwrap() {
+            v.push((buf.clone(), t));
+        }
+        v
+    }
+
+    #[test]
+    fn keeps_every_line() {
+        let v = all(b"550 a\r\n\n\xff\xfe bad\nlast");
+        let lines: Vec<&[u8]> = v.iter().map(|(l, _)| &l[..]).collect();
+        assert_eq!(lines, vec![&b"550 a"[..], b"", b"\xff\xfe bad", b"last"]);
+        assert!(all(b"").is_empty());
+        assert_eq!(all(b"\n").len(), 1);
+    }
+}

@@ -1,0 +1,200 @@
+//! `smtpcode`: explain and classify SMTP replies and bounce diagnostics.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use smtpcode::{Classification, Command, Context};
+
+mod card;
+mod lines;
+mod output;
+
+/// Explain and classify SMTP replies and bounce diagnostics.
+#[derive(Parser)]
+#[command(name = "smtpcode", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Print a readable card for one reply: meaning, explanation, fix, outcome, bounce,
+    /// reason, action. Several words are joined with spaces into one reply.
+    Explain {
+        /// The reply or diagnostic, e.g. 550 or "550 5.1.1 <a@b.c>: User unknown".
+        #[arg(required = true, num_args = 1..)]
+        reply: Vec<String>,
+        /// The SMTP command the reply answered.
+        #[arg(long, value_parser = parse_command)]
+        command: Option<Command>,
+        /// Print JSON instead of a card.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify each input line (one reply or diagnostic per line) from the files, or from
+    /// standard input when no file is given. Prints one record per input line, in order.
+    Classify {
+        /// Files to read ("-" for standard input).
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Print counts per reason, bounce and outcome instead of records.
+        #[arg(long)]
+        summary: bool,
+        /// The SMTP command every line answered.
+        #[arg(long, value_parser = parse_command)]
+        command: Option<Command>,
+        /// Include the input line in each JSON/TSV record.
+        #[arg(long)]
+        input: bool,
+    },
+    /// List the code table (the glossary): basic reply codes, or enhanced status codes.
+    Codes {
+        /// Only codes of this class (first digit), e.g. 4 or 5.
+        #[arg(long, short)]
+        class: Option<u8>,
+        /// List the IANA enhanced status codes instead of the basic reply codes.
+        #[arg(long)]
+        enhanced: bool,
+        /// Print every field of each row, as a card.
+        #[arg(long, short)]
+        long: bool,
+        /// Print JSON, one object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the reasons with their meaning, default bounce and action.
+    Reasons,
+}
+
+/// Output formats of `classify`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON object per line.
+    Json,
+    /// Tab-separated values with a header line.
+    Tsv,
+}
+
+fn parse_command(s: &str) -> Result<Command, String> {
+    let norm = s.to_ascii_lowercase().replace(['-', ' '], "_");
+    let norm = match norm.as_str() {
+        "helo" => "ehlo",
+        "mail_from" => "mail",
+        "rcpt_to" => "rcpt",
+        "dot" | "eod" | "end_of_message" => "end_of_data",
+        "greeting" | "banner" => "connect",
+        other => other,
+    };
+    norm.parse().map_err(|e: smtpcode::UnknownName| {
+        format!("{e} (connect, ehlo, starttls, auth, mail, rcpt, data, end_of_data)")
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Explain {
+            reply,
+            command,
+            json,
+        } => explain(&reply.join(" "), command, json),
+        Cmd::Classify {
+            files,
+            format,
+            summary,
+            command,
+            input,
+        } => classify(&files, format, summary, command, input),
+        Cmd::Codes {
+            class,
+            enhanced,
+            long,
+            json,
+        } => output::codes(class, enhanced, long, json),
+        Cmd::Reasons => output::reasons(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("smtpcode: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn context(command: Option<Command>) -> Context {
+    match command {
+        Some(c) => Context::new().command(c),
+        None => Context::new(),
+    }
+}
+
+fn explain(reply: &str, command: Option<Command>, json: bool) -> io::Result<()> {
+    let c = smtpcode::classify_with(reply, context(command));
+    let mut out = BufWriter::new(io::stdout().lock());
+    if json {
+        output::json_record(&mut out, &c, None, reply.as_bytes(), true, false)?;
+    } else {
+        card::write(&mut out, reply, &c)?;
+    }
+    out.flush()
+}
+
+fn classify(
+    files: &[PathBuf],
+    format: Format,
+    summary: bool,
+    command: Option<Command>,
+    echo: bool,
+) -> io::Result<()> {
+    let ctx = context(command);
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut counts = output::Summary::default();
+    let mut writer = output::Records::new(format, echo);
+    if !summary {
+        writer.header(&mut out)?;
+    }
+    let mut line_no = 0u64;
+    let mut each = |reader: &mut dyn BufRead| -> io::Result<()> {
+        let mut buf = Vec::new();
+        while let Some(truncated) = lines::next_line(reader, &mut buf)? {
+            line_no += 1;
+            let c: Classification = smtpcode::classify_with(&buf[..], ctx);
+            if summary {
+                counts.add(&c, &buf);
+            } else {
+                writer.record(&mut out, line_no, &c, &buf, truncated)?;
+            }
+        }
+        Ok(())
+    };
+    if files.is_empty() {
+        each(&mut io::stdin().lock())?;
+    } else {
+        for path in files {
+            if path.as_os_str() == "-" {
+                each(&mut io::stdin().lock())?;
+                continue;
+            }
+            let file = File::open(path).map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))
+            })?;
+            each(&mut BufReader::with_capacity(64 * 1024, file))
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        }
+    }
+    if summary {
+        counts.write(&mut out, format)?;
+    }
+    out.flush()
+}

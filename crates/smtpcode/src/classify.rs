@@ -1,0 +1,423 @@
+//! Classification: one result that every face of the library (Rust, C, Python, CLI, JSON)
+//! reports the same way.
+
+use core::fmt;
+
+use crate::code::{CodeInfo, ReplyCode};
+use crate::enhanced::{EnhancedCode, EnhancedInfo};
+use crate::macros::named_enum;
+use crate::model::{Action, Bounce, Command, Outcome, Reason};
+use crate::parse;
+use crate::provider::Provider;
+use crate::rules::{self, Facts, Rule, Scan, Tier};
+use crate::text::static_text;
+
+named_enum! {
+    /// What decided the reason of a [`Classification`], in precedence order.
+    pub enum Basis ("basis") {
+        /// A provider-specific rule over the text (`data/rules.tsv`, tier `provider`).
+        ProviderRule = "provider_rule",
+        /// A specific phrase (`data/rules.tsv`, tier `phrase`).
+        PhraseRule = "phrase_rule",
+        /// The enhanced status code (`data/enhanced_codes.tsv`).
+        EnhancedCode = "enhanced_code",
+        /// The basic reply code (`data/basic_codes.tsv`).
+        BasicCode = "basic_code",
+        /// A generic word (`data/rules.tsv`, tier `generic`).
+        GenericRule = "generic_rule",
+        /// The subject of an enhanced code whose detail is not registered (RFC 3463 §2).
+        EnhancedSubject = "enhanced_subject",
+        /// The SMTP command changed the reason (`data/context.tsv`).
+        Context = "context",
+        /// Only the class digit was known.
+        Class = "class",
+        /// Nothing: no code and no known phrase.
+        Nothing = "nothing",
+    }
+}
+
+/// Optional facts the caller knows about the reply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Context {
+    /// The SMTP command the reply answered. When `None`, a command named in the text
+    /// ("in reply to RCPT TO command", "after end of data") is used instead.
+    pub command: Option<Command>,
+}
+
+impl Context {
+    /// No context.
+    pub const fn new() -> Self {
+        Context { command: None }
+    }
+    /// The reply answered `command`.
+    pub const fn command(mut self, command: Command) -> Self {
+        self.command = Some(command);
+        self
+    }
+}
+
+impl From<Command> for Context {
+    fn from(c: Command) -> Self {
+        Context::new().command(c)
+    }
+}
+
+/// The classification of one reply or diagnostic.
+///
+/// Every string it holds is static (no allocation, nothing borrowed from the input), so the
+/// value is `Copy` and cheap to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Classification {
+    code: Option<ReplyCode>,
+    enhanced: Option<EnhancedCode>,
+    outcome: Outcome,
+    outcome_inferred: bool,
+    bounce: Bounce,
+    reason: Reason,
+    action: Action,
+    retry: bool,
+    provider: Option<Provider>,
+    provider_code: Option<&'static str>,
+    command: Option<Command>,
+    basis: Basis,
+    rule: &'static str,
+    explanation: &'static str,
+    fix: &'static str,
+    nonstandard_code: bool,
+    class_mismatch: bool,
+}
+
+impl Classification {
+    /// The basic reply code, if the input has one.
+    pub const fn code(&self) -> Option<ReplyCode> {
+        self.code
+    }
+    /// The enhanced status code, if the input has one.
+    pub const fn enhanced(&self) -> Option<EnhancedCode> {
+        self.enhanced
+    }
+    /// Success, intermediate, transient, permanent or unknown.
+    pub const fn outcome(&self) -> Outcome {
+        self.outcome
+    }
+    /// True when the input had no code and the outcome was inferred from the reason.
+    pub const fn outcome_inferred(&self) -> bool {
+        self.outcome_inferred
+    }
+    /// None, soft, hard or block.
+    pub const fn bounce(&self) -> Bounce {
+        self.bounce
+    }
+    /// Why.
+    pub const fn reason(&self) -> Reason {
+        self.reason
+    }
+    /// The recommended next step.
+    pub const fn action(&self) -> Action {
+        self.action
+    }
+    /// Can the same message succeed if sent again later?
+    pub const fn retry(&self) -> bool {
+        self.retry
+    }
+    /// The provider that wrote the reply, when recognized.
+    pub const fn provider(&self) -> Option<Provider> {
+        self.provider
+    }
+    /// The provider's own code (`TSS04`, `IB607`, `S3150`...), when the reply carries one.
+    pub const fn provider_code(&self) -> Option<&'static str> {
+        self.provider_code
+    }
+    /// The SMTP command the reply answered: as given in the [`Context`], or as the text says.
+    pub const fn command(&self) -> Option<Command> {
+        self.command
+    }
+    /// What decided the reason.
+    pub const fn basis(&self) -> Basis {
+        self.basis
+    }
+    /// The id of the rule or table row that decided: a rule id such as
+    /// `yahoo.tss04`, or `enhanced:X.1.1`, `basic:550`, `subject:X.7`, `class:5`.
+    pub const fn rule(&self) -> &'static str {
+        self.rule
+    }
+    /// A human explanation of this result.
+    pub const fn explanation(&self) -> &'static str {
+        self.explanation
+    }
+    /// How to fix it.
+    pub const fn fix(&self) -> &'static str {
+        self.fix
+    }
+    /// The reply code's second digit is outside RFC 5321's grammar (570, 571).
+    pub const fn is_nonstandard_code(&self) -> bool {
+        self.nonstandard_code
+    }
+    /// The enhanced code's class disagrees with the reply code (`550 4.4.7`); the reply code
+    /// decided the outcome.
+    pub const fn class_mismatch(&self) -> bool {
+        self.class_mismatch
+    }
+    /// The table row of the basic code.
+    pub fn code_info(&self) -> Option<&'static CodeInfo> {
+        self.code.and_then(ReplyCode::info)
+    }
+    /// The registry row of the enhanced code.
+    pub fn enhanced_info(&self) -> Option<&'static EnhancedInfo> {
+        self.enhanced.and_then(EnhancedCode::info)
+    }
+    /// True when the reply is a failure (transient or permanent).
+    pub const fn is_failure(&self) -> bool {
+        self.outcome.is_failure()
+    }
+}
+
+/// One line: `550 5.1.1 permanent hard mailbox_unknown -> suppress`.
+impl fmt::Display for Classification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(c) = self.code {
+            write!(f, "{} ", c.as_u16())?;
+        }
+        if let Some(e) = self.enhanced {
+            write!(f, "{e} ")?;
+        }
+        write!(
+            f,
+            "{} {} {} -> {}",
+            self.outcome, self.bounce, self.reason, self.action
+        )?;
+        if let Some(p) = self.provider {
+            write!(f, " ({p}")?;
+            if let Some(pc) = self.provider_code {
+                write!(f, " {pc}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
+/// Classifies one SMTP reply or bounce diagnostic, in any of the forms [`parse`](crate::parse)
+/// accepts, and also text with no code at all. Never fails and never panics; allocates
+/// nothing; linear in the input.
+///
+/// ```
+/// use smtpcode::{Action, Bounce, Outcome, Reason};
+/// let c = smtpcode::classify("550 5.1.1 <a@b.c>: Recipient address rejected: User unknown");
+/// assert_eq!(c.outcome(), Outcome::Permanent);
+/// assert_eq!(c.bounce(), Bounce::Hard);
+/// assert_eq!(c.reason(), Reason::MailboxUnknown);
+/// assert_eq!(c.action(), Action::Suppress);
+/// assert!(!c.retry());
+///
+/// let c = smtpcode::classify("421 4.7.0 Try again later, closing connection.");
+/// assert_eq!(c.outcome(), Outcome::Transient);
+/// assert_eq!(c.bounce(), Bounce::Soft);
+/// assert!(c.retry());
+/// ```
+pub fn classify<B: AsRef<[u8]> + ?Sized>(input: &B) -> Classification {
+    classify_with(input, Context::new())
+}
+
+/// Like [`classify`], with what the caller knows about the reply.
+///
+/// ```
+/// use smtpcode::{Command, Context, Reason};
+/// // A "user unknown" after the message data was sent is a content filter.
+/// let c = smtpcode::classify_with("550 5.1.1 User unknown", Context::new().command(Command::EndOfData));
+/// assert_eq!(c.reason(), Reason::Policy);
+/// ```
+pub fn classify_with<B: AsRef<[u8]> + ?Sized>(input: &B, context: Context) -> Classification {
+    let input = input.as_ref();
+    let found = parse::scan(input);
+    let (code, enhanced) = (found.code, found.enhanced);
+    let scan = Scan::run(input, code.map(|c| (found.at, c)));
+
+    let mut facts = Facts {
+        code,
+        enhanced,
+        command: context.command,
+        provider: None,
+    };
+    facts.provider = scan
+        .best(&facts, |t| t == Tier::ProviderHint)
+        .and_then(|r| r.provider);
+    if facts.command.is_none() {
+        facts.command = scan
+            .best(&facts, |t| t == Tier::CommandHint)
+            .and_then(|r| r.command);
+    }
+
+    let class_digit = code
+        .map(ReplyCode::class_digit)
+        .or(enhanced.map(|e| e.class().digit()));
+    let decision = decide(&scan, &facts, class_digit);
+
+    let empty = found.code.is_none()
+        && found.enhanced.is_none()
+        && input.iter().all(|&b| parse::is_space(b));
+    let (mut outcome, outcome_inferred) = match class_digit {
+        Some(d) => (
+            Outcome::from_class_digit(d).unwrap_or(Outcome::Unknown),
+            false,
+        ),
+        None if decision.reason == Reason::Undetermined => (Outcome::Unknown, false),
+        None => (decision.reason.info().inferred_outcome(), true),
+    };
+    if let Some(o) = decision.rule.and_then(|r| r.outcome) {
+        outcome = o;
+    }
+
+    let mut c = Classification {
+        code,
+        enhanced,
+        outcome,
+        outcome_inferred,
+        bounce: Bounce::None,
+        reason: decision.reason,
+        action: Action::None,
+        retry: false,
+        provider: decision.rule.and_then(|r| r.provider).or(facts.provider),
+        provider_code: decision.rule.and_then(|r| r.provider_code),
+        command: facts.command,
+        basis: decision.basis,
+        rule: decision.id,
+        explanation: "",
+        fix: "",
+        nonstandard_code: code.is_some_and(|c| !c.in_grammar()),
+        class_mismatch: matches!((code, enhanced), (Some(c), Some(e)) if c.class_digit() != e.class().digit()),
+    };
+
+    let mut context_text = None;
+    if outcome.is_failure() {
+        if let Some(rule) = facts
+            .command
+            .and_then(|cmd| rules::context_rule(cmd, c.reason))
+        {
+            c.reason = rule.to;
+            c.basis = Basis::Context;
+            c.rule = rule.id;
+            context_text = Some(rule.explanation);
+        }
+    } else if matches!(outcome, Outcome::Success | Outcome::Intermediate) {
+        c.reason = Reason::None;
+    }
+
+    let info = c.reason.info();
+    (c.bounce, c.action, c.retry) = match outcome {
+        Outcome::Success | Outcome::Intermediate => (Bounce::None, Action::None, false),
+        Outcome::Permanent => info.permanent(),
+        Outcome::Transient => info.transient(),
+        Outcome::Unknown if empty => (Bounce::None, Action::None, false),
+        Outcome::Unknown => info.transient(),
+    };
+
+    let code_text = c.code_info().map(|i| (i.explanation(), i.fix()));
+    (c.explanation, c.fix) = if c.reason == Reason::None {
+        code_text.unwrap_or((info.explanation(), info.fix()))
+    } else if let Some(text) = context_text {
+        (text, info.fix())
+    } else if let Some(rule) = decision.rule.filter(|r| !r.explanation.is_empty()) {
+        (
+            rule.explanation,
+            if rule.fix.is_empty() {
+                info.fix()
+            } else {
+                rule.fix
+            },
+        )
+    } else if c.reason == Reason::Undetermined || c.basis == Basis::BasicCode {
+        match (code_text, c.enhanced_info()) {
+            (Some(t), _) => t,
+            (None, Some(e)) => (e.meaning(), info.fix()),
+            (None, None) => (info.explanation(), info.fix()),
+        }
+    } else {
+        (info.explanation(), info.fix())
+    };
+    c
+}
+
+struct Decision {
+    reason: Reason,
+    basis: Basis,
+    id: &'static str,
+    rule: Option<&'static Rule>,
+}
+
+/// The precedence: provider rule, phrase, enhanced code, basic code, generic word, enhanced
+/// subject, class.
+fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
+    let from_rule = |r: &'static Rule| Decision {
+        reason: r.reason.unwrap_or(Reason::Undetermined),
+        basis: if r.tier == Tier::Provider {
+            Basis::ProviderRule
+        } else if r.tier == Tier::Phrase {
+            Basis::PhraseRule
+        } else {
+            Basis::GenericRule
+        },
+        id: r.id,
+        rule: Some(r),
+    };
+    if let Some(r) = scan.best(facts, |t| matches!(t, Tier::Provider | Tier::Phrase)) {
+        return from_rule(r);
+    }
+    let enhanced_info = facts.enhanced.and_then(EnhancedCode::info);
+    if let Some((info, reason)) = enhanced_info.and_then(|i| Some((i, i.reason?))) {
+        return Decision {
+            reason,
+            basis: Basis::EnhancedCode,
+            id: info.rule_id,
+            rule: None,
+        };
+    }
+    if let Some((info, reason)) = facts
+        .code
+        .and_then(ReplyCode::info)
+        .and_then(|i| Some((i, i.reason?)))
+    {
+        return Decision {
+            reason,
+            basis: Basis::BasicCode,
+            id: info.rule_id,
+            rule: None,
+        };
+    }
+    if let Some(r) = scan.best(facts, |t| t == Tier::Generic) {
+        return from_rule(r);
+    }
+    if enhanced_info.is_none() {
+        if let Some((s, reason)) = facts
+            .enhanced
+            .and_then(|e| e.subject_info())
+            .and_then(|s| Some((s, s.reason?)))
+        {
+            return Decision {
+                reason,
+                basis: Basis::EnhancedSubject,
+                id: s.rule_id,
+                rule: None,
+            };
+        }
+    }
+    let id = match class_digit {
+        Some(2) => static_text!("class:2"),
+        Some(3) => static_text!("class:3"),
+        Some(4) => static_text!("class:4"),
+        Some(5) => static_text!("class:5"),
+        _ => static_text!("none"),
+    };
+    Decision {
+        reason: Reason::Undetermined,
+        basis: if class_digit.is_some() {
+            Basis::Class
+        } else {
+            Basis::Nothing
+        },
+        id,
+        rule: None,
+    }
+}

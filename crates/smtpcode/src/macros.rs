@@ -1,0 +1,49 @@
+//! Crate-internal macros.
+
+/// Defines a fieldless enum with stable snake_case names: `ALL`, `as_str`, `from_index`,
+/// `Display`, `FromStr` and (with the `serde` feature) serde in snake_case.
+macro_rules! named_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident ($what:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $str:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[repr(u8)]
+        $vis enum $name {
+            $( $(#[$vmeta])* #[cfg_attr(feature = "serde", serde(rename = $str))] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order (the order of the integer values).
+            pub const ALL: &'static [$name] = &[ $( $name::$variant, )+ ];
+
+            /// The stable snake_case name, as used in JSON, C and Python.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( $name::$variant => $crate::text::static_text!($str), )+ }
+            }
+
+            /// The value whose integer representation is `n` (its index in [`Self::ALL`]).
+            pub const fn from_index(n: usize) -> Option<Self> {
+                if n < Self::ALL.len() { Some(Self::ALL[n]) } else { None }
+            }
+        }
+
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl core::str::FromStr for $name {
+            type Err = $crate::error::UnknownName;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s { $( $str => Ok($name::$variant), )+ _ => Err($crate::error::UnknownName::new($what, s)) }
+            }
+        }
+    };
+}
+pub(crate) use named_enum;
