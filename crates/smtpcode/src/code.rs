@@ -61,7 +61,8 @@ impl ReplyCode {
         self.0.get()
     }
 
-    /// The three digits as text, without allocating.
+    /// The three digits as text, without allocating. (Unlike the table strings, this one is
+    /// not followed by a NUL byte.)
     pub fn as_str(self) -> &'static str {
         let i = usize::from(self.as_u16() - 200) * 3;
         &crate::tables::CODE_DIGITS[i..i + 3]
