@@ -714,7 +714,6 @@ fn main() {
         if f[0].is_empty() || f[2].is_empty() || f[3].is_empty() || f[10].is_empty() {
             rules.fail(l, "id, terms, reason and source are required");
         }
-        let ts = f[2].split("&&").map(|t| term_of(&rules, l, t)).collect();
         names.reason(&rules, l, &f[3]);
         names.provider(&rules, l, &f[4]);
         if tier == "Provider" && f[4].is_empty() {
@@ -723,20 +722,24 @@ fn main() {
         if !f[7].is_empty() && !OUTCOMES.contains(&f[7].as_str()) {
             rules.fail(l, &format!("outcome {:?} is not one of {OUTCOMES:?}", f[7]));
         }
-        rows.push(RuleRow {
-            id: f[0].clone(),
-            tier,
-            terms: ts,
-            reason: f[3].clone(),
-            provider: f[4].clone(),
-            provider_code: f[5].clone(),
-            command: String::new(),
-            when: f[6].clone(),
-            outcome: f[7].clone(),
-            explanation: f[8].clone(),
-            fix: f[9].clone(),
-            source: f[10].clone(),
-        });
+        // `a && b || c`: any alternative (separated by ||) whose terms (separated by &&) all
+        // occur. Each alternative becomes one entry with the rule's id, in file order.
+        for alt in f[2].split("||") {
+            rows.push(RuleRow {
+                id: f[0].clone(),
+                tier,
+                terms: alt.split("&&").map(|t| term_of(&rules, l, t)).collect(),
+                reason: f[3].clone(),
+                provider: f[4].clone(),
+                provider_code: f[5].clone(),
+                command: String::new(),
+                when: f[6].clone(),
+                outcome: f[7].clone(),
+                explanation: f[8].clone(),
+                fix: f[9].clone(),
+                source: f[10].clone(),
+            });
+        }
     }
     // Precedence: provider, phrase, generic; then the hints. Stable within a tier.
     let order = |t: &str| {
@@ -747,9 +750,9 @@ fn main() {
     };
     rows.sort_by_key(|r| order(r.tier));
     for (line, f) in &providers.rows {
-        for (k, hint) in f[2].split(" ; ").enumerate() {
+        for hint in f[2].split("||") {
             rows.push(RuleRow {
-                id: format!("hint.{}.{}", f[0], k + 1),
+                id: format!("provider:{}", f[0]),
                 tier: "ProviderHint",
                 terms: hint
                     .split("&&")
@@ -768,9 +771,9 @@ fn main() {
         }
     }
     for (line, f) in &commands.rows {
-        for (k, hint) in f[1].split(" ; ").enumerate() {
+        for hint in f[1].split("||") {
             rows.push(RuleRow {
-                id: format!("command.{}.{}", f[0], k + 1),
+                id: format!("command:{}", f[0]),
                 tier: "CommandHint",
                 terms: hint
                     .split("&&")

@@ -21,12 +21,12 @@ named_enum! {
         PhraseRule = "phrase_rule",
         /// The enhanced status code (`data/enhanced_codes.tsv`).
         EnhancedCode = "enhanced_code",
+        /// The subject of an enhanced code whose detail is not registered (RFC 3463 §2).
+        EnhancedSubject = "enhanced_subject",
         /// The basic reply code (`data/basic_codes.tsv`).
         BasicCode = "basic_code",
         /// A generic word (`data/rules.tsv`, tier `generic`).
         GenericRule = "generic_rule",
-        /// The subject of an enhanced code whose detail is not registered (RFC 3463 §2).
-        EnhancedSubject = "enhanced_subject",
         /// The SMTP command changed the reason (`data/context.tsv`).
         Context = "context",
         /// Only the class digit was known.
@@ -242,11 +242,11 @@ pub fn classify_with<B: AsRef<[u8]> + ?Sized>(input: &B, context: Context) -> Cl
         provider: None,
     };
     facts.provider = scan
-        .best(&facts, |t| t == Tier::ProviderHint)
+        .best(&facts, false, |t| t == Tier::ProviderHint)
         .and_then(|r| r.provider);
     if facts.command.is_none() {
         facts.command = scan
-            .best(&facts, |t| t == Tier::CommandHint)
+            .best(&facts, false, |t| t == Tier::CommandHint)
             .and_then(|r| r.command);
     }
 
@@ -347,8 +347,10 @@ struct Decision {
     rule: Option<&'static Rule>,
 }
 
-/// The precedence: provider rule, phrase, enhanced code, basic code, generic word, enhanced
-/// subject, class.
+/// The precedence: a provider rule or phrase in the reply itself, the enhanced code (its
+/// subject when the detail is not registered), the basic code, a provider rule or phrase in
+/// the words in front of the reply (a reporting MTA's framing such as "Address not found"), a
+/// generic word, the class.
 fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
     let from_rule = |r: &'static Rule| Decision {
         reason: r.reason.unwrap_or(Reason::Undetermined),
@@ -362,7 +364,8 @@ fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
         id: r.id,
         rule: Some(r),
     };
-    if let Some(r) = scan.best(facts, |t| matches!(t, Tier::Provider | Tier::Phrase)) {
+    let specific = |t: Tier| matches!(t, Tier::Provider | Tier::Phrase);
+    if let Some(r) = scan.best(facts, true, specific) {
         return from_rule(r);
     }
     let enhanced_info = facts.enhanced.and_then(EnhancedCode::info);
@@ -374,21 +377,7 @@ fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
             rule: None,
         };
     }
-    if let Some((info, reason)) = facts
-        .code
-        .and_then(ReplyCode::info)
-        .and_then(|i| Some((i, i.reason?)))
-    {
-        return Decision {
-            reason,
-            basis: Basis::BasicCode,
-            id: info.rule_id,
-            rule: None,
-        };
-    }
-    if let Some(r) = scan.best(facts, |t| t == Tier::Generic) {
-        return from_rule(r);
-    }
+    // RFC 3463 §2: an unregistered detail still reports its subject.
     if enhanced_info.is_none() {
         if let Some((s, reason)) = facts
             .enhanced
@@ -402,6 +391,24 @@ fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
                 rule: None,
             };
         }
+    }
+    if let Some((info, reason)) = facts
+        .code
+        .and_then(ReplyCode::info)
+        .and_then(|i| Some((i, i.reason?)))
+    {
+        return Decision {
+            reason,
+            basis: Basis::BasicCode,
+            id: info.rule_id,
+            rule: None,
+        };
+    }
+    if let Some(r) = scan.best(facts, false, specific) {
+        return from_rule(r);
+    }
+    if let Some(r) = scan.best(facts, false, |t| t == Tier::Generic) {
+        return from_rule(r);
     }
     let id = match class_digit {
         Some(2) => static_text!("class:2"),

@@ -193,6 +193,8 @@ fn code_at(b: &[u8], i: usize) -> Option<ReplyCode> {
     match b.get(i + 3) {
         None => {}
         Some(c) if is_space(*c) => {}
+        // `:220:` is a group of an IPv6 address, not a reply code.
+        Some(b':') if i > 0 && b[i - 1] == b':' => return None,
         Some(b'-' | b':' | b'\'' | b'"' | b')' | b';' | b',' | b'>') => {}
         _ => return None,
     }
@@ -267,8 +269,9 @@ fn strength(b: &[u8], i: usize, start: usize, code: ReplyCode) -> u8 {
 /// Finds the reply code, the enhanced code and the text. Linear in the input.
 pub(crate) fn scan(b: &[u8]) -> Found {
     let start = content_start(b);
-    // The best basic code: highest strength, earliest on ties.
-    let mut best: Option<(u8, usize, ReplyCode)> = None;
+    // The best basic code: a failure (4xx, 5xx) before a success, then the highest strength,
+    // then the earliest. In a session transcript the failure is the diagnostic.
+    let mut best: Option<((bool, u8), usize, ReplyCode)> = None;
     let mut i = start;
     while i + 3 <= b.len() {
         // Jump to the next digit.
@@ -278,9 +281,10 @@ pub(crate) fn scan(b: &[u8]) -> Found {
         }
         if let Some(code) = code_at(b, i) {
             let s = strength(b, i, start, code);
-            if s > 0 && best.is_none_or(|(bs, _, _)| s > bs) {
-                best = Some((s, i, code));
-                if s == 3 {
+            let key = (code.class_digit() >= 4, s);
+            if s > 0 && best.is_none_or(|(bk, _, _)| key > bk) {
+                best = Some((key, i, code));
+                if key == (true, 3) {
                     break;
                 }
             }
@@ -412,6 +416,12 @@ mod tests {
             (Some(421), Some("4.2.1".into()))
         );
         assert_eq!(
+            codes(
+                "Out: 250 2.1.5 Ok In: DATA Out: 354 End data Out: 451 4.3.0 Error: queue file write error"
+            ),
+            (Some(451), Some("4.3.0".into()))
+        );
+        assert_eq!(
             codes("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"),
             (Some(553), Some("5.7.1".into()))
         );
@@ -431,6 +441,10 @@ mod tests {
         assert_eq!(codes("unable to deliver in 840 minutes"), (None, None));
         assert_eq!(codes("version 5.01.1"), (None, None));
         assert_eq!(codes("Exim 4.96.2 ready"), (None, None));
+        assert_eq!(
+            codes("[2606:2800:220:6d:26bf::1]:25: socket error"),
+            (None, None)
+        );
     }
 
     #[test]

@@ -209,6 +209,9 @@ const MAX_LIST: usize = 192;
 /// The terms found in one input.
 pub(crate) struct Hits {
     bits: [u64; TERM_WORDS],
+    /// The terms found in the reply itself: from the reply code on (the whole input when
+    /// there is no code), as opposed to the reporting MTA's words in front of it.
+    reply_bits: [u64; TERM_WORDS],
     list: [u16; MAX_LIST],
     len: usize,
     overflow: bool,
@@ -218,14 +221,18 @@ impl Hits {
     fn new() -> Self {
         Hits {
             bits: [0; TERM_WORDS],
+            reply_bits: [0; TERM_WORDS],
             list: [0; MAX_LIST],
             len: 0,
             overflow: false,
         }
     }
 
-    fn set(&mut self, term: u16) {
+    fn set(&mut self, term: u16, in_reply: bool) {
         let (w, b) = (usize::from(term) / 64, term % 64);
+        if in_reply {
+            self.reply_bits[w] |= 1 << b;
+        }
         if self.bits[w] & (1 << b) == 0 {
             self.bits[w] |= 1 << b;
             if self.len < MAX_LIST {
@@ -237,8 +244,13 @@ impl Hits {
         }
     }
 
-    fn has(&self, term: u16) -> bool {
-        self.bits[usize::from(term) / 64] & (1 << (term % 64)) != 0
+    fn has(&self, term: u16, in_reply: bool) -> bool {
+        let bits = if in_reply {
+            &self.reply_bits
+        } else {
+            &self.bits
+        };
+        bits[usize::from(term) / 64] & (1 << (term % 64)) != 0
     }
 }
 
@@ -266,10 +278,12 @@ impl Scan {
         let mut buf = [0u8; BUF];
         let overlap = MAX_LITERAL_LEN + 1;
         let mut len = 0;
+        let mut base = 0;
         let mut first = true;
         loop {
-            len = norm.fill(&mut buf, len);
+            len = norm.fill(&mut buf, len, base);
             let last = norm.done();
+            let reply_at = norm.reply_at.unwrap_or(usize::MAX);
             for m in ac.find_overlapping_iter(&buf[..len]) {
                 let (s, e) = (m.start(), m.end());
                 // Matches touching a chunk edge are judged in the chunk that has both sides.
@@ -286,27 +300,33 @@ impl Scan {
                     if term.right && e < len && is_word(buf[e]) {
                         continue;
                     }
-                    hits.set(t);
+                    hits.set(t, base + s >= reply_at);
                 }
             }
             if last {
                 break;
             }
             buf.copy_within(len - overlap..len, 0);
+            base += len - overlap;
             len = overlap;
             first = false;
         }
         Scan { hits }
     }
 
-    /// The first rule (in precedence order) of `want` tiers whose terms all occurred and
-    /// whose conditions hold.
-    pub(crate) fn best(&self, facts: &Facts, want: impl Fn(Tier) -> bool) -> Option<&'static Rule> {
+    /// The first rule (in precedence order) of `want` tiers whose terms all occurred (in the
+    /// reply itself when `in_reply`) and whose conditions hold.
+    pub(crate) fn best(
+        &self,
+        facts: &Facts,
+        in_reply: bool,
+        want: impl Fn(Tier) -> bool,
+    ) -> Option<&'static Rule> {
         let mut best = usize::MAX;
         let mut consider = |r: usize| {
             if r < best {
                 let rule = &RULES[r];
-                if want(rule.tier) && self.satisfied(rule, facts) {
+                if want(rule.tier) && self.satisfied(rule, facts, in_reply) {
                     best = r;
                 }
             }
@@ -324,8 +344,8 @@ impl Scan {
         RULES.get(best)
     }
 
-    fn satisfied(&self, rule: &Rule, f: &Facts) -> bool {
-        if !rule.terms.iter().all(|&t| self.hits.has(t)) {
+    fn satisfied(&self, rule: &Rule, f: &Facts, in_reply: bool) -> bool {
+        if !rule.terms.iter().all(|&t| self.hits.has(t, in_reply)) {
             return false;
         }
         let w = &rule.when;
@@ -374,6 +394,8 @@ struct Normalizer<'a> {
     pos: usize,
     space: bool,
     marker: Option<(usize, [u8; 3])>,
+    /// The normalized offset where the reply code starts (0 without a code).
+    reply_at: Option<usize>,
 }
 
 impl<'a> Normalizer<'a> {
@@ -386,6 +408,7 @@ impl<'a> Normalizer<'a> {
             input,
             pos: 0,
             space: true,
+            reply_at: if marker.is_none() { Some(0) } else { None },
             marker,
         }
     }
@@ -416,13 +439,17 @@ impl<'a> Normalizer<'a> {
                 j = end;
             }
         }
-        j
+        j - i
     }
 
-    /// Appends normalized bytes to `buf[len..]` until it is full or the input ends.
-    fn fill(&mut self, buf: &mut [u8; BUF], mut len: usize) -> usize {
+    /// Appends normalized bytes to `buf[len..]` until it is full or the input ends; `base`
+    /// is the normalized offset of `buf[0]`.
+    fn fill(&mut self, buf: &mut [u8; BUF], mut len: usize, base: usize) -> usize {
         let b = self.input;
         while self.pos < b.len() && len < BUF {
+            if self.reply_at.is_none() && self.marker.is_some_and(|(at, _)| self.pos >= at) {
+                self.reply_at = Some(base + len);
+            }
             let c = b[self.pos];
             if crate::parse::is_space(c) || c < 0x20 || c == 0x7f {
                 self.space = true;
@@ -459,7 +486,7 @@ mod tests {
         let marker = code.map(|c| (0, ReplyCode::new(c).unwrap()));
         let mut n = Normalizer::new(s.as_bytes(), marker);
         let mut buf = [0u8; BUF];
-        let len = n.fill(&mut buf, 0);
+        let len = n.fill(&mut buf, 0, 0);
         String::from_utf8(buf[..len].to_vec()).unwrap()
     }
 
