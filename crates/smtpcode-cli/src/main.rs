@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use smtpcode::{Classification, Command, Context};
 
+mod bounce;
 mod card;
 mod lines;
 mod output;
@@ -70,6 +71,18 @@ enum Cmd {
     },
     /// List the reasons with their meaning, default bounce and action.
     Reasons,
+    /// Parse whole bounce messages (files, maildir folders, mbox files; standard input when
+    /// none is given) and print one record per recipient: the kind of message, the recipient,
+    /// the DSN fields and the classification of the diagnostic. A message without recipients
+    /// (an auto-reply, a message that is not a bounce) still gets one record with its kind.
+    Bounce {
+        /// Message files, maildir folders (cur/ and new/), folders of message files, mbox
+        /// files ("-" for standard input).
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 /// Output formats of `classify`.
@@ -120,6 +133,7 @@ fn main() -> ExitCode {
             json,
         } => output::codes(class, enhanced, long, json),
         Cmd::Reasons => output::reasons(),
+        Cmd::Bounce { files, format } => bounce::run(&files, format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

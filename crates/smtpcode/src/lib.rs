@@ -42,6 +42,9 @@
 mod macros;
 mod text;
 
+#[cfg(feature = "bounce")]
+pub mod bounce;
+
 mod classify;
 mod code;
 mod enhanced;

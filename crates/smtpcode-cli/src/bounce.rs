@@ -1,0 +1,411 @@
+//! `smtpcode bounce`: whole bounce messages from files, maildir folders and mbox files, one
+//! record per recipient.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use smtpcode::Classification;
+use smtpcode::bounce::{self, BounceError, Kind, MAX_PARSED, Recipient, Report};
+
+use crate::Format;
+
+/// The most bytes kept of one message: what `bounce::parse` reads, plus one byte so that it
+/// sees that the message was longer.
+const KEEP: usize = MAX_PARSED + 1;
+
+/// One output record: a recipient of a message, or a message without recipients.
+#[derive(Serialize)]
+struct Record<'a> {
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<u64>,
+    kind: Kind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<bounce::Format>,
+    recipient: Option<&'a str>,
+    original_recipient: Option<&'a str>,
+    dsn_action: Option<bounce::DsnAction>,
+    status: Option<String>,
+    remote_mta: Option<&'a str>,
+    diagnostic_type: Option<&'a str>,
+    diagnostic: Option<&'a str>,
+    #[serde(flatten)]
+    c: &'a Classification,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feedback_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_message_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// `smtpcode bounce FILE...`.
+pub fn run(paths: &[PathBuf], format: Format) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut w = Writer {
+        format,
+        none: smtpcode::classify(""),
+    };
+    w.header(&mut out)?;
+    if paths.is_empty() {
+        read_stream(&mut io::stdin().lock(), "-", &mut |name, n, raw| {
+            w.message(&mut out, name, n, raw)
+        })?;
+    }
+    for path in paths {
+        if path.as_os_str() == "-" {
+            read_stream(&mut io::stdin().lock(), "-", &mut |name, n, raw| {
+                w.message(&mut out, name, n, raw)
+            })?;
+        } else if path.is_dir() {
+            for file in folder_files(path)? {
+                read_file(&file, &mut |name, n, raw| w.message(&mut out, name, n, raw))?;
+            }
+        } else {
+            read_file(path, &mut |name, n, raw| w.message(&mut out, name, n, raw))?;
+        }
+    }
+    out.flush()
+}
+
+type Sink<'s> = dyn FnMut(&str, Option<u64>, &[u8]) -> io::Result<()> + 's;
+
+/// The message files of a folder: a maildir's `cur/` and `new/`, or else the files in it, by
+/// name.
+fn folder_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let list = |d: &Path| -> io::Result<Vec<PathBuf>> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", d.display())))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        v.sort();
+        Ok(v)
+    };
+    let (cur, new) = (dir.join("cur"), dir.join("new"));
+    if cur.is_dir() || new.is_dir() {
+        let mut v = Vec::new();
+        for d in [cur, new] {
+            if d.is_dir() {
+                v.extend(list(&d)?);
+            }
+        }
+        return Ok(v);
+    }
+    list(dir)
+}
+
+fn read_file(path: &Path, sink: &mut Sink<'_>) -> io::Result<()> {
+    let name = path.display().to_string();
+    let file = File::open(path)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot open {name}: {e}")))?;
+    read_stream(&mut BufReader::with_capacity(64 * 1024, file), &name, sink)
+        .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))
+}
+
+/// One message, or an mbox (a stream whose first line starts with `From `): each message is
+/// handed on with its number. At most [`KEEP`] bytes of a message are kept in memory.
+fn read_stream(r: &mut dyn BufRead, name: &str, sink: &mut Sink<'_>) -> io::Result<()> {
+    let is_mbox = r.fill_buf()?.starts_with(b"From ");
+    if !is_mbox {
+        let mut raw = Vec::new();
+        r.take(KEEP as u64).read_to_end(&mut raw)?;
+        // Drain the rest without keeping it.
+        io::copy(r, &mut io::sink())?;
+        return sink(name, None, &raw);
+    }
+    let mut msg: Vec<u8> = Vec::new();
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    let mut prev_blank = true;
+    loop {
+        line.clear();
+        let got = r.take(KEEP as u64).read_until(b'\n', &mut line)?;
+        if got == 0 {
+            break;
+        }
+        let blank = line.iter().all(|b| b.is_ascii_whitespace());
+        if line.starts_with(b"From ") && (prev_blank || is_from_line(&line)) {
+            if n > 0 {
+                sink(name, Some(n), &msg)?;
+            }
+            n += 1;
+            msg.clear();
+            prev_blank = false;
+            continue;
+        }
+        prev_blank = blank;
+        if msg.len() < KEEP {
+            // mboxrd: ">From " in a body was "From ".
+            let l: &[u8] = if line.starts_with(b">")
+                && line
+                    .iter()
+                    .skip_while(|&&b| b == b'>')
+                    .take(5)
+                    .eq(b"From ".iter())
+            {
+                &line[1..]
+            } else {
+                &line
+            };
+            let room = KEEP - msg.len();
+            msg.extend_from_slice(&l[..l.len().min(room)]);
+        }
+    }
+    if n > 0 {
+        sink(name, Some(n), &msg)?;
+    }
+    Ok(())
+}
+
+/// An mbox separator: `From sender Thu Jul  2 12:05:05 2020`.
+fn is_from_line(line: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(line);
+    let mut words = text.split_whitespace().skip(2);
+    let day = words.next().unwrap_or("");
+    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(&day)
+        && text.bytes().filter(|&b| b == b':').count() >= 2
+}
+
+struct Writer {
+    format: Format,
+    /// The classification of nothing, for records without a recipient.
+    none: Classification,
+}
+
+const TSV_HEADER: &str = "file\tmessage\tkind\trecipient\toriginal_recipient\tdsn_action\tstatus\tremote_mta\tcommand\tcode\tenhanced\toutcome\tbounce\treason\taction\tretry\tprovider\trule\tdiagnostic_type\tdiagnostic";
+
+impl Writer {
+    fn header(&mut self, out: &mut impl Write) -> io::Result<()> {
+        match self.format {
+            Format::Json => Ok(()),
+            Format::Tsv => writeln!(out, "{TSV_HEADER}"),
+            Format::Table => writeln!(
+                out,
+                "{:<28} {:<16} {:<32} {:<7} {:<5} {:<18} {:<11} DIAGNOSTIC",
+                "FILE", "KIND", "RECIPIENT", "STATUS", "BOUNCE", "REASON", "COMMAND"
+            ),
+        }
+    }
+
+    fn message(
+        &mut self,
+        out: &mut impl Write,
+        file: &str,
+        n: Option<u64>,
+        raw: &[u8],
+    ) -> io::Result<()> {
+        match bounce::parse(raw) {
+            Ok(report) if report.recipients.is_empty() => self.record(out, file, n, &report, None),
+            Ok(report) => {
+                for r in &report.recipients {
+                    self.record(out, file, n, &report, Some(r))?;
+                }
+                Ok(())
+            }
+            Err(e) => self.error(out, file, n, &e),
+        }
+    }
+
+    fn error(
+        &mut self,
+        out: &mut impl Write,
+        file: &str,
+        n: Option<u64>,
+        e: &BounceError,
+    ) -> io::Result<()> {
+        let rec = Record {
+            file,
+            message: n,
+            kind: Kind::NotBounce,
+            format: None,
+            recipient: None,
+            original_recipient: None,
+            dsn_action: None,
+            status: None,
+            remote_mta: None,
+            diagnostic_type: None,
+            diagnostic: None,
+            c: &self.none,
+            feedback_type: None,
+            subject: None,
+            original_message_id: None,
+            truncated: false,
+            error: Some(e.to_string()),
+        };
+        self.write(out, &rec)
+    }
+
+    fn record(
+        &mut self,
+        out: &mut impl Write,
+        file: &str,
+        n: Option<u64>,
+        report: &Report,
+        r: Option<&Recipient>,
+    ) -> io::Result<()> {
+        let diag = r.and_then(|r| r.diagnostic.as_ref());
+        let rec = Record {
+            file,
+            message: n,
+            kind: report.kind,
+            format: Some(report.format),
+            recipient: r.map(|r| r.recipient.as_str()),
+            original_recipient: r.and_then(|r| r.original_recipient.as_deref()),
+            dsn_action: r.and_then(|r| r.action),
+            status: r.and_then(|r| r.status).map(|s| s.to_string()),
+            remote_mta: r.and_then(|r| r.remote_mta.as_deref()),
+            diagnostic_type: diag.and_then(|d| d.kind.as_deref()),
+            diagnostic: diag.map(|d| d.text.as_str()),
+            c: r.map_or(&self.none, |r| &r.classification),
+            feedback_type: report.feedback_type.as_deref(),
+            subject: report.subject.as_deref(),
+            original_message_id: report
+                .original
+                .as_ref()
+                .and_then(|o| o.message_id.as_deref()),
+            truncated: report.truncated,
+            error: (!report.problems.is_empty()).then(|| report.problems.join("; ")),
+        };
+        self.write(out, &rec)
+    }
+
+    fn write(&self, out: &mut impl Write, rec: &Record<'_>) -> io::Result<()> {
+        let c = rec.c;
+        match self.format {
+            Format::Json => {
+                serde_json::to_writer(&mut *out, rec).map_err(io::Error::other)?;
+                out.write_all(b"\n")
+            }
+            Format::Tsv => {
+                let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+                let opt = |s: Option<&str>| s.map(clean).unwrap_or_default();
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    clean(rec.file),
+                    rec.message.map(|n| n.to_string()).unwrap_or_default(),
+                    rec.kind,
+                    opt(rec.recipient),
+                    opt(rec.original_recipient),
+                    rec.dsn_action.map(|a| a.as_str()).unwrap_or(""),
+                    rec.status.as_deref().unwrap_or(""),
+                    opt(rec.remote_mta),
+                    c.command().map(|c| c.as_str()).unwrap_or(""),
+                    c.code().map(|c| c.as_u16().to_string()).unwrap_or_default(),
+                    c.enhanced().map(|e| e.to_string()).unwrap_or_default(),
+                    c.outcome(),
+                    c.bounce(),
+                    c.reason(),
+                    c.action(),
+                    c.retry(),
+                    c.provider().map(|p| p.name()).unwrap_or(""),
+                    c.rule(),
+                    opt(rec.diagnostic_type),
+                    opt(rec.diagnostic.or(rec.error.as_deref())),
+                )
+            }
+            Format::Table => {
+                let file = Path::new(rec.file)
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| rec.file.to_string());
+                let file = match rec.message {
+                    Some(n) => format!("{file}#{n}"),
+                    None => file,
+                };
+                let diag: String = rec
+                    .diagnostic
+                    .or(rec.error.as_deref())
+                    .unwrap_or("")
+                    .chars()
+                    .map(|ch| if ch.is_control() { ' ' } else { ch })
+                    .take(60)
+                    .collect();
+                writeln!(
+                    out,
+                    "{:<28} {:<16} {:<32} {:<7} {:<5} {:<18} {:<11} {}",
+                    truncate(&file, 28),
+                    rec.kind.as_str(),
+                    truncate(rec.recipient.unwrap_or("-"), 32),
+                    rec.status.as_deref().unwrap_or("-"),
+                    c.bounce().as_str(),
+                    c.reason().as_str(),
+                    c.command().map(|c| c.as_str()).unwrap_or("-"),
+                    diag
+                )
+            }
+        }
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(input: &[u8]) -> Vec<(Option<u64>, Vec<u8>)> {
+        let mut v = Vec::new();
+        let mut r = io::BufReader::with_capacity(16, input);
+        read_stream(&mut r, "t", &mut |_, n, raw| {
+            v.push((n, raw.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        v
+    }
+
+    #[test]
+    fn splits_an_mbox() {
+        let v = messages(
+            b"From a@b Thu Jul  2 12:05:05 2020\nSubject: one\n\n>From the start\n\nFrom b@c Thu Jul  2 12:05:06 2020\nSubject: two\n\nbody\nFrom c@d Fri Jul  3 01:00:00 2020\nSubject: three\n\n",
+        );
+        let subjects: Vec<_> = v
+            .iter()
+            .map(|(n, m)| {
+                (
+                    n.unwrap(),
+                    String::from_utf8_lossy(m)
+                        .lines()
+                        .next()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            subjects,
+            vec![
+                (1, "Subject: one".to_string()),
+                (2, "Subject: two".to_string()),
+                (3, "Subject: three".to_string())
+            ]
+        );
+        assert!(String::from_utf8_lossy(&v[0].1).contains("\nFrom the start"));
+    }
+
+    #[test]
+    fn a_single_message_is_kept_whole() {
+        let v = messages(b"Subject: x\n\nFrom here on it is the body\n");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].0, None);
+        assert!(v[0].1.ends_with(b"body\n"));
+    }
+}
