@@ -103,7 +103,9 @@ pub(crate) fn parse(text: &str) -> Dsn {
             }
             "original-recipient" => {
                 if cur.original_recipient.is_some()
-                    || (cur.final_recipient.is_some() && cur.action.is_some())
+                    || (cur.final_recipient.is_some()
+                        && cur.action.is_some()
+                        && cur.status.is_some())
                 {
                     flush(&mut cur, &mut dsn);
                 }

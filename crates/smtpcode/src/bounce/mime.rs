@@ -265,38 +265,54 @@ fn cut(raw: &[u8], limit: usize) -> &[u8] {
     &raw[..end]
 }
 
-/// The headers that matter of an original message (or of its header block).
+/// The headers that matter of an original message (or of its header block). Only these four
+/// fields are decoded; the header block is read up to its end or [`HEADER_LIMIT`] bytes.
 pub(crate) fn original_of(raw: &[u8]) -> Option<Original> {
     let start = raw.iter().position(|b| !b.is_ascii_whitespace())?;
     let raw = &raw[start..];
     if !super::util::starts_with_header(raw) {
         return None;
     }
-    let headers = match mailparse::parse_headers(raw) {
-        Ok((h, _)) => h,
-        Err(_) => {
-            // A header block that ends without a blank line, or with a stray CR: read what
-            // can be read line by line.
-            let text = String::from_utf8_lossy(raw);
-            let head = Head::from_text(&text);
-            let o = Original {
-                message_id: None,
-                from: head.from,
-                to: head.to,
-                subject: head.subject,
-            };
-            return (o != Original::default()).then_some(o);
+    let raw = &raw[..raw.len().min(HEADER_LIMIT)];
+    let mut o = Original::default();
+    let mut at = 0;
+    while at < raw.len() {
+        let end = memchr::memchr(b'\n', &raw[at..]).map_or(raw.len(), |i| at + i + 1);
+        let line = &raw[at..end];
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            break;
         }
-    };
-    let get = |n: &str| headers.get_first_value(n).map(|v| squash(&v));
-    let o = Original {
-        message_id: get("Message-ID"),
-        from: get("From"),
-        to: get("To"),
-        subject: get("Subject"),
-    };
+        // The field and its continuation lines.
+        let mut field_end = end;
+        while field_end < raw.len() && matches!(raw[field_end], b' ' | b'\t') {
+            field_end =
+                memchr::memchr(b'\n', &raw[field_end..]).map_or(raw.len(), |i| field_end + i + 1);
+        }
+        let slot = match line.iter().position(|&b| b == b':') {
+            Some(n) => match line[..n].to_ascii_lowercase().as_slice() {
+                b"message-id" => Some(&mut o.message_id),
+                b"from" => Some(&mut o.from),
+                b"to" => Some(&mut o.to),
+                b"subject" => Some(&mut o.subject),
+                _ => None,
+            },
+            None => None,
+        };
+        if let Some(slot) = slot.filter(|s| s.is_none()) {
+            if let Ok((h, _)) = mailparse::parse_header(&raw[at..field_end]) {
+                let v = squash(&h.get_value());
+                if !v.is_empty() {
+                    *slot = Some(v);
+                }
+            }
+        }
+        at = field_end;
+    }
     (o != Original::default()).then_some(o)
 }
+
+/// The most bytes of an original message's header block that are read (256 KiB).
+const HEADER_LIMIT: usize = 256 << 10;
 
 fn new_report(kind: Kind, format: Format, parts: &mut Parts) -> Report {
     Report {
@@ -444,7 +460,7 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
                 .and_then(|o| o.to)
                 .and_then(|t| first_address(&t).map(String::from));
             if let Some(to) = to {
-                let diag = notice.reason();
+                let diag = notice.reason().or_else(|| notice.summary());
                 report.recipients.push(from_text(
                     plain::Found {
                         address: to,
@@ -489,9 +505,18 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
     report
 }
 
-/// Is `a` one whole address (`local@domain.tld`)?
+/// Is `a` a mailbox (`local@domain`; the domain may be a bare host name), not a route or a
+/// domain alone?
 fn is_address(a: Option<&str>) -> bool {
-    a.is_some_and(|a| first_address(a) == Some(a))
+    a.is_some_and(|a| match a.rsplit_once('@') {
+        Some((l, d)) => {
+            !l.is_empty()
+                && !d.is_empty()
+                && !a.contains([':', ' ', '\t', ','])
+                && !l.starts_with('@')
+        }
+        None => false,
+    })
 }
 
 fn no_diagnostic(addr: String) -> Recipient {

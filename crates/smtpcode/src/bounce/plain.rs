@@ -17,6 +17,10 @@
 //! The text ends where the copy of the original message begins ("This is a copy of the
 //! message", "Below this line is a copy of the message", "Original message follows"...).
 
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use super::Original;
 use super::util::{addresses, first_address, icontains, ifind, istarts, squash};
 use crate::model::Command;
@@ -122,40 +126,41 @@ impl Notice {
             "message could not be sent",
             "returned mail",
         ];
-        let h = self.head();
-        WORDS.iter().any(|w| icontains(h, w))
+        static AC: OnceLock<AhoCorasick> = OnceLock::new();
+        automaton(&AC, WORDS).is_match(self.head())
     }
 
     /// Is it a delay notice rather than a failure?
     pub(crate) fn is_delay(&self, subject: Option<&str>) -> bool {
         let s = subject.unwrap_or("");
         let h = self.head();
-        let final_words = [
+        const FINAL: &[&str] = &[
             "permanent error",
             "failed permanently",
             "given up",
             "permanent fatal",
             "permanent failure",
         ];
-        if final_words.iter().any(|w| icontains(h, w)) {
+        const DELAY: &[&str] = &[
+            "has been delayed",
+            "is delayed",
+            "will continue to try",
+            "will continue trying",
+            "will keep trying",
+            "will retry",
+            "still trying",
+            "this is a warning message only",
+            "delivery attempts will continue",
+            "not yet been delivered",
+        ];
+        static FINAL_AC: OnceLock<AhoCorasick> = OnceLock::new();
+        static DELAY_AC: OnceLock<AhoCorasick> = OnceLock::new();
+        if automaton(&FINAL_AC, FINAL).is_match(h) {
             return false;
         }
         icontains(s, "delay")
             || icontains(s, "warning: could not send")
-            || [
-                "has been delayed",
-                "is delayed",
-                "will continue to try",
-                "will continue trying",
-                "will keep trying",
-                "will retry",
-                "still trying",
-                "this is a warning message only",
-                "delivery attempts will continue",
-                "not yet been delivered",
-            ]
-            .iter()
-            .any(|w| icontains(h, w))
+            || automaton(&DELAY_AC, DELAY).is_match(h)
     }
 
     /// The recipients that the text names, with their diagnostics.
@@ -192,7 +197,11 @@ impl Notice {
             let mut j = i + 1;
             while j < lines.len() {
                 let l = lines[j];
-                if l.trim().is_empty() || is_separator(l) || other_recipient(l, hit.address) {
+                if l.trim().is_empty()
+                    || is_separator(l)
+                    || looks_like_header(l.trim_start())
+                    || other_recipient(l, hit.address)
+                {
                     break;
                 }
                 block.push(l.trim().to_string());
@@ -302,6 +311,9 @@ impl Notice {
                         });
                     }
                 }
+                if f.diagnostic.is_none() {
+                    f.diagnostic = self.summary();
+                }
                 let d = f.diagnostic.as_deref().unwrap_or("");
                 f.command = command_in(d)
                     .or_else(|| transcript_for(&lines, &f.address))
@@ -380,14 +392,17 @@ impl Notice {
             "error message below",
             "the following errors occurred",
             "failure reasons",
+            "following address(es) failed",
+            "the following text was generated during the delivery attempt",
         ];
         for (i, l) in lines.iter().enumerate() {
             let t = l
                 .trim()
                 .trim_matches(|c: char| c == '-' || c == '=' || c == ' ');
-            let lower_hit = INTROS
-                .iter()
-                .any(|m| istarts(t, m) || (t.len() < 80 && icontains(t, m)));
+            static INTRO_AC: OnceLock<AhoCorasick> = OnceLock::new();
+            let lower_hit = automaton(&INTRO_AC, INTROS)
+                .find(t)
+                .is_some_and(|m| m.start() == 0 || t.len() < 80);
             if !lower_hit {
                 continue;
             }
@@ -445,11 +460,37 @@ impl Notice {
         None
     }
 
+    /// The notice itself, in one line (at most about 1000 bytes), for a recipient that the
+    /// text gives no other reason for (Google Groups, mailing list managers, local delivery
+    /// failures).
+    pub(crate) fn summary(&self) -> Option<String> {
+        let mut s = squash(self.head());
+        if s.len() > 1000 {
+            let mut end = 1000;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            s.truncate(end);
+        }
+        (!s.is_empty()).then_some(s)
+    }
+
     /// The SMTP command named anywhere in the notice.
     pub(crate) fn command_anywhere(&self) -> Option<Command> {
         let lines: Vec<&str> = self.head().lines().collect();
         transcript_command(&lines).or_else(|| command_in(self.head()))
     }
+}
+
+/// A case-insensitive automaton over `words` (built once per list), leftmost-first.
+fn automaton(cell: &'static OnceLock<AhoCorasick>, words: &[&str]) -> &'static AhoCorasick {
+    cell.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(words)
+            .expect("static word list")
+    })
 }
 
 /// A forwarded bounce whose lines are quoted with `>`.
@@ -547,10 +588,11 @@ fn is_transcript_noise(l: &str) -> bool {
     l.starts_with(">>>") || l.starts_with("...") || istarts(l, "sent <<<")
 }
 
-/// True when `s` holds a reply code or an enhanced status code.
+/// True when `s` holds a failure reply code (4xx, 5xx) or a failure enhanced status code.
 fn has_code(s: &str) -> bool {
     let f = crate::parse::scan(s.as_bytes());
-    f.code.is_some() || f.enhanced.is_some()
+    f.code.is_some_and(|c| c.class_digit() >= 4)
+        || f.enhanced.is_some_and(|e| e.class().digit() >= 4)
 }
 
 /// Does line `l` start the block of another recipient than `address`?
@@ -768,16 +810,14 @@ pub(crate) fn command_in(text: &str) -> Option<Command> {
         ("rcpt to:<", Command::Rcpt),
         ("mail from:<", Command::Mail),
     ];
-    let mut best: Option<(usize, Command)> = None;
-    for (p, c) in PATTERNS {
-        if let Some(at) = ifind(text, p) {
-            if best.is_none_or(|(b, _)| at < b) {
-                best = Some((at, *c));
-            }
-        }
-    }
-    if best.is_some() {
-        return best.map(|(_, c)| c);
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    let words: Vec<&str> = if AC.get().is_none() {
+        PATTERNS.iter().map(|(p, _)| *p).collect()
+    } else {
+        Vec::new()
+    };
+    if let Some(m) = automaton(&AC, &words).find(text) {
+        return Some(PATTERNS[m.pattern().as_usize()].1);
     }
     // m-FILTER: "-------SMTP command" then the command on the next line.
     if let Some(at) = ifind(text, "smtp command") {
