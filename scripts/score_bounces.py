@@ -88,11 +88,11 @@ def main():
         ours = [r for r in recs.get(os.path.basename(f), []) if r.get('recipient')]
         used = set()
         for row in (r for r in rows if r['source_file'] == f):
-            pick = None
-            for i, rec in enumerate(ours):
-                if i not in used and domain(rec['recipient']) == row['destination'].lower():
-                    pick = i
-                    break
+            same = [i for i, rec in enumerate(ours)
+                    if i not in used and domain(rec['recipient']) == row['destination'].lower()]
+            # Several recipients in one domain: the one that Sisimai's input names, if any.
+            named = [i for i in same if ours[i]['recipient'].lower() in row['input'].lower()]
+            pick = (named or same or [None])[0]
             if pick is not None:
                 used.add(pick)
                 matched.append((row, ours[pick]))
@@ -106,9 +106,10 @@ def main():
     for row, rec in matched:
         labels = {row['sisimai_reason'], row.get('v5_reason', '')}
         if labels & {'feedback', 'vacation'}:
+            # Per email: Sisimai gives a placeholder recipient when the report names none.
             kinds_want += 1
             want = {'feedback' if 'feedback' in labels else None, 'auto_reply' if 'vacation' in labels else None}
-            if rec is not None and rec['kind'] in want:
+            if any(r['kind'] in want for r in recs.get(os.path.basename(row['source_file']), [])):
                 kinds_ok += 1
             else:
                 misses.append(('kind', row, rec))

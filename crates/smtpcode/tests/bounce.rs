@@ -191,6 +191,17 @@ fn iso_2022_jp_text_and_subject() {
 }
 
 #[test]
+fn undeclared_iso_2022_jp_in_a_delivery_status_part() {
+    let mut raw = b"From: Postmaster@example.jp\nContent-Type: multipart/report; report-type=delivery-status; boundary=z\n\n--z\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; ken@example.jp\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Notes; ".to_vec();
+    // "ユーザー" in ISO-2022-JP.
+    raw.extend_from_slice(b"\x1b$B%f!<%6!<\x1b(B ken\n--z--\n");
+    let r = bounce::parse(&raw).unwrap();
+    let d = r.recipients[0].diagnostic.as_ref().unwrap();
+    assert_eq!(d.text, "ユーザー ken");
+    assert_eq!(d.kind.as_deref(), Some("x-notes"));
+}
+
+#[test]
 fn boundary_that_does_not_match_is_read_as_text() {
     let r = fixture("broken-boundary.eml");
     assert_eq!(r.kind, Kind::DeliveryFailure);

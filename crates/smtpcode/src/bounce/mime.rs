@@ -208,13 +208,22 @@ fn decode(part: &ParsedMail<'_>, problems: &mut Vec<String>) -> String {
         .headers
         .get_first_value("Content-Transfer-Encoding")
         .map(|s| s.trim().to_ascii_lowercase());
-    let body = Body::new(raw, &part.ctype, &te);
-    let res = match body {
+    let as_string = |ctype: &mailparse::ParsedContentType| match Body::new(raw, ctype, &te) {
         Body::Base64(b) | Body::QuotedPrintable(b) => b.get_decoded_as_string(),
         Body::SevenBit(b) | Body::EightBit(b) => b.get_as_string(),
         Body::Binary(b) => b.get_as_string(),
     };
-    match res {
+    match as_string(&part.ctype) {
+        // ISO-2022-JP text in a part that does not say so (a delivery-status part whose
+        // diagnostic is Japanese): its escape sequences tell.
+        Ok(s) if s.contains("\u{1b}$B") || s.contains("\u{1b}$@") => {
+            let ctype = mailparse::ParsedContentType {
+                mimetype: part.ctype.mimetype.clone(),
+                charset: "iso-2022-jp".into(),
+                params: part.ctype.params.clone(),
+            };
+            as_string(&ctype).unwrap_or(s)
+        }
         Ok(s) => s,
         Err(e) => {
             problems.push(format!(

@@ -460,13 +460,13 @@ impl Notice {
         None
     }
 
-    /// The notice itself, in one line (at most about 1000 bytes), for a recipient that the
+    /// The notice itself, in one line (at most about 4000 bytes), for a recipient that the
     /// text gives no other reason for (Google Groups, mailing list managers, local delivery
     /// failures).
     pub(crate) fn summary(&self) -> Option<String> {
         let mut s = squash(self.head());
-        if s.len() > 1000 {
-            let mut end = 1000;
+        if s.len() > 4000 {
+            let mut end = 4000;
             while !s.is_char_boundary(end) {
                 end -= 1;
             }

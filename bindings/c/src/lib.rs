@@ -1,0 +1,403 @@
+//! # smtpcode-capi: the C library of smtpcode
+//!
+//! `libsmtpcode.a` / `libsmtpcode.so` and `include/smtpcode.h` (generated from this crate by
+//! cbindgen). The functions only convert types between C and the core crate [`smtpcode`]: a C
+//! caller gets exactly the answers a Rust caller gets.
+//!
+//! The contract, for C readers (also at the top of the header and in the README):
+//!
+//! * **Status.** Every function that can fail returns a `smtpcode_status`;
+//!   `SMTPCODE_STATUS_OK` is 0. Out-parameters come last and are written only on success.
+//! * **NULL.** Every pointer argument is checked. A NULL out-parameter gives
+//!   `SMTPCODE_STATUS_NULL_ARGUMENT`; an input `buf` may be NULL only with `len == 0` (the
+//!   empty input).
+//! * **Input.** Text is `const char *buf, size_t len`: bytes, not NUL-terminated, not required
+//!   to be UTF-8. Enum-like inputs are plain integers and are range-checked.
+//! * **Ownership.** Every string the library returns is static and NUL-terminated: valid for
+//!   the life of the program, never to be freed or modified. Nothing is allocated for the
+//!   caller, so there is no `_free` function.
+//! * **Threads.** Every function is reentrant and thread-safe; the library has no global
+//!   mutable state (the read-only text matcher is built once, on first use, inside a
+//!   `std::sync::OnceLock`; `smtpcode_warm_up()` builds it ahead of time).
+//! * **Panics.** Each function runs behind a panic boundary: a bug that panics returns
+//!   `SMTPCODE_STATUS_PANIC` (or NULL / 0) instead of unwinding into C or aborting.
+//! * **ABI.** Before 1.0 the ABI may change with each minor version (0.x); patch releases keep
+//!   it. The shared library's SONAME carries the ABI version (`libsmtpcode.so.0.1`).
+
+#![allow(non_camel_case_types)]
+#![warn(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod ffi;
+mod types;
+
+use std::ffi::c_char;
+
+use ffi::{c_str_or_null, ffi_panic_boundary, input, non_null, try_status, write_out};
+pub use types::{
+    SMTPCODE_NO_COMMAND, SMTPCODE_NO_PROVIDER, SMTPCODE_NO_REASON, smtpcode_action, smtpcode_basis,
+    smtpcode_bounce, smtpcode_classification, smtpcode_code_info, smtpcode_code_status,
+    smtpcode_command, smtpcode_enhanced_info, smtpcode_outcome, smtpcode_provider_info,
+    smtpcode_reason, smtpcode_reply, smtpcode_status,
+};
+
+/// Classifies one SMTP reply or bounce diagnostic (`"550 5.1.1 <a@b.c>: User unknown"`, a
+/// multi-line reply, a DSN `Diagnostic-Code` value, or text with no code at all) into `*out`.
+///
+/// `buf`/`len`: the reply as bytes; not NUL-terminated, need not be UTF-8. NULL with
+/// `len == 0` is the empty input.
+/// `command`: the SMTP command the reply answered (a `smtpcode_command` value), or
+/// `SMTPCODE_NO_COMMAND`; without one, a command named in the text is used.
+/// `out`: written only when the result is `SMTPCODE_STATUS_OK`.
+///
+/// Returns `SMTPCODE_STATUS_OK` for any input (text without a code is classified too),
+/// `SMTPCODE_STATUS_NULL_ARGUMENT` when `out` is NULL or `buf` is NULL with `len > 0`, and
+/// `SMTPCODE_STATUS_INVALID_ARGUMENT` when `command` is out of range.
+///
+/// The strings in `*out` are static: nothing to free. Allocates nothing; linear in `len`;
+/// thread-safe. The first call in a process builds the text matcher (a few milliseconds; see
+/// `smtpcode_warm_up()`).
+///
+/// # Safety
+///
+/// `buf` must be NULL or point to `len` readable bytes; `out` must be NULL or point to a
+/// writable `smtpcode_classification`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_classify(
+    buf: *const c_char,
+    len: usize,
+    command: u32,
+    out: *mut smtpcode_classification,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        let out = try_status!(non_null(out));
+        // SAFETY: the caller's contract on `buf` and `len`.
+        let bytes = try_status!(unsafe { input(buf, len) });
+        let context = try_status!(context(command));
+        let c = smtpcode::classify_with(bytes, context);
+        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+        unsafe { write_out(out, smtpcode_classification::from(&c)) }
+    }
+}
+
+/// The classification context for a C command argument.
+fn context(command: u32) -> Result<smtpcode::Context, smtpcode_status> {
+    if command == SMTPCODE_NO_COMMAND {
+        return Ok(smtpcode::Context::new());
+    }
+    usize::try_from(command)
+        .ok()
+        .and_then(smtpcode::Command::from_index)
+        .map(|c| smtpcode::Context::new().command(c))
+        .ok_or(smtpcode_status::InvalidArgument)
+}
+
+/// Finds the reply code, the enhanced status code and the text in one reply, in any form
+/// `smtpcode_classify()` accepts, into `*out`. The text and the prefix are reported as
+/// offsets into `buf`.
+///
+/// `buf`/`len`: the reply as bytes; not NUL-terminated, need not be UTF-8. NULL with
+/// `len == 0` is the empty input.
+/// `out`: written only when the result is `SMTPCODE_STATUS_OK`.
+///
+/// Returns `SMTPCODE_STATUS_OK`, `SMTPCODE_STATUS_EMPTY_INPUT` when the input is empty or only
+/// white space, `SMTPCODE_STATUS_NO_CODE` when it has neither a reply code nor an enhanced
+/// code, or `SMTPCODE_STATUS_NULL_ARGUMENT`. Allocates nothing; thread-safe.
+///
+/// # Safety
+///
+/// `buf` must be NULL or point to `len` readable bytes; `out` must be NULL or point to a
+/// writable `smtpcode_reply`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_parse(
+    buf: *const c_char,
+    len: usize,
+    out: *mut smtpcode_reply,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        let out = try_status!(non_null(out));
+        // SAFETY: the caller's contract on `buf` and `len`.
+        let bytes = try_status!(unsafe { input(buf, len) });
+        let reply = match smtpcode::parse(bytes) {
+            Ok(r) => r,
+            Err(smtpcode::ParseError::Empty) => return smtpcode_status::EmptyInput,
+            // NoCode, and any kind of error a later core version may add: nothing found.
+            Err(_) => return smtpcode_status::NoCode,
+        };
+        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+        unsafe { write_out(out, smtpcode_reply::new(&reply, bytes)) }
+    }
+}
+
+/// Looks up a basic reply code (such as 550) in the code table, into `*out`.
+///
+/// Returns `SMTPCODE_STATUS_OK`, `SMTPCODE_STATUS_NOT_FOUND` when the table has no row for
+/// `code` (any number outside it, such as 299 or 70000), or `SMTPCODE_STATUS_NULL_ARGUMENT`.
+/// `*out` is written only on success; its strings are static. Thread-safe.
+///
+/// # Safety
+///
+/// `out` must be NULL or point to a writable `smtpcode_code_info`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_lookup(
+    code: u32,
+    out: *mut smtpcode_code_info,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        let out = try_status!(non_null(out));
+        let row = u16::try_from(code).ok().and_then(smtpcode::lookup);
+        let row = try_status!(row.ok_or(smtpcode_status::NotFound));
+        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+        unsafe { write_out(out, smtpcode_code_info::from(row)) }
+    }
+}
+
+/// The number of rows in the basic reply code table (for `smtpcode_code_at()`).
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_code_count() -> usize {
+    ffi_panic_boundary! { smtpcode::codes().len() }
+}
+
+/// Row `index` (0 to `smtpcode_code_count() - 1`, in numeric order) of the basic reply code
+/// table, into `*out`. Returns `SMTPCODE_STATUS_NOT_FOUND` past the end, which also ends a
+/// loop such as `for (i = 0; smtpcode_code_at(i, &info) == SMTPCODE_STATUS_OK; i++)`.
+///
+/// # Safety
+///
+/// `out` must be NULL or point to a writable `smtpcode_code_info`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_code_at(
+    index: usize,
+    out: *mut smtpcode_code_info,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        let out = try_status!(non_null(out));
+        let row = try_status!(smtpcode::codes().get(index).ok_or(smtpcode_status::NotFound));
+        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+        unsafe { write_out(out, smtpcode_code_info::from(row)) }
+    }
+}
+
+/// Looks up the enhanced status code `X.subject.detail` (RFC 3463; `5.1.1` is subject 1,
+/// detail 1) in the IANA registry, into `*out`. The registry does not depend on the class.
+///
+/// Returns `SMTPCODE_STATUS_OK`, `SMTPCODE_STATUS_NOT_FOUND` when the registry has no such
+/// code, or `SMTPCODE_STATUS_NULL_ARGUMENT`. `*out` is written only on success. Thread-safe.
+///
+/// # Safety
+///
+/// `out` must be NULL or point to a writable `smtpcode_enhanced_info`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_lookup_enhanced(
+    subject: u32,
+    detail: u32,
+    out: *mut smtpcode_enhanced_info,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        let out = try_status!(non_null(out));
+        let row = match (u16::try_from(subject), u16::try_from(detail)) {
+            (Ok(s), Ok(d)) => smtpcode::lookup_enhanced(s, d),
+            _ => None,
+        };
+        let row = try_status!(row.ok_or(smtpcode_status::NotFound));
+        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+        unsafe { write_out(out, smtpcode_enhanced_info::from(row)) }
+    }
+}
+
+/// The number of codes in the enhanced status code registry (for `smtpcode_enhanced_at()`).
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_enhanced_count() -> usize {
+    ffi_panic_boundary! { smtpcode::enhanced_codes().len() }
+}
+
+/// Row `index` (0 to `smtpcode_enhanced_count() - 1`, in registry order) of the enhanced
+/// status code registry, into `*out`. Returns `SMTPCODE_STATUS_NOT_FOUND` past the end.
+///
+/// # Safety
+///
+/// `out` must be NULL or point to a writable `smtpcode_enhanced_info`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_enhanced_at(
+    index: usize,
+    out: *mut smtpcode_enhanced_info,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        let out = try_status!(non_null(out));
+        let row = smtpcode::enhanced_codes().get(index);
+        let row = try_status!(row.ok_or(smtpcode_status::NotFound));
+        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+        unsafe { write_out(out, smtpcode_enhanced_info::from(row)) }
+    }
+}
+
+/// The number of providers the classifier recognizes (for `smtpcode_provider_at()`).
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_provider_count() -> usize {
+    ffi_panic_boundary! { smtpcode::providers().len() }
+}
+
+/// Provider `index` (0 to `smtpcode_provider_count() - 1`; the `provider_index` of a
+/// classification) into `*out`. Returns `SMTPCODE_STATUS_NOT_FOUND` past the end.
+///
+/// # Safety
+///
+/// `out` must be NULL or point to a writable `smtpcode_provider_info`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_provider_at(
+    index: usize,
+    out: *mut smtpcode_provider_info,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        let out = try_status!(non_null(out));
+        let p = smtpcode::Provider::from_index(index);
+        let p = try_status!(p.ok_or(smtpcode_status::NotFound));
+        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+        unsafe { write_out(out, smtpcode_provider_info::from(p)) }
+    }
+}
+
+/// The static name of an enum value, or NULL when `n` is out of range.
+fn name_of<T>(
+    n: u32,
+    from_index: fn(usize) -> Option<T>,
+    as_str: fn(T) -> &'static str,
+) -> *const c_char {
+    c_str_or_null(usize::try_from(n).ok().and_then(from_index).map(as_str))
+}
+
+/// The snake_case name of a `smtpcode_outcome` value ("permanent"), or NULL when `outcome`
+/// is out of range. The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_outcome_str(outcome: u32) -> *const c_char {
+    ffi_panic_boundary! { name_of(outcome, smtpcode::Outcome::from_index, smtpcode::Outcome::as_str) }
+}
+
+/// The snake_case name of a `smtpcode_bounce` value ("hard"), or NULL when `bounce` is out of
+/// range. The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_bounce_str(bounce: u32) -> *const c_char {
+    ffi_panic_boundary! { name_of(bounce, smtpcode::Bounce::from_index, smtpcode::Bounce::as_str) }
+}
+
+/// The snake_case name of a `smtpcode_reason` value ("mailbox_unknown"), or NULL when
+/// `reason` is out of range (`SMTPCODE_NO_REASON` included). The string is static: do not
+/// free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_reason_str(reason: u32) -> *const c_char {
+    ffi_panic_boundary! { name_of(reason, smtpcode::Reason::from_index, smtpcode::Reason::as_str) }
+}
+
+/// The snake_case name of a `smtpcode_action` value ("suppress"), or NULL when `action` is
+/// out of range. The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_action_str(action: u32) -> *const c_char {
+    ffi_panic_boundary! { name_of(action, smtpcode::Action::from_index, smtpcode::Action::as_str) }
+}
+
+/// The snake_case name of a `smtpcode_command` value ("rcpt"), or NULL when `command` is out
+/// of range (`SMTPCODE_NO_COMMAND` included). The string is static: do not free it.
+/// Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_command_str(command: u32) -> *const c_char {
+    ffi_panic_boundary! { name_of(command, smtpcode::Command::from_index, smtpcode::Command::as_str) }
+}
+
+/// The snake_case name of a `smtpcode_basis` value ("enhanced_code"), or NULL when `basis` is
+/// out of range. The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_basis_str(basis: u32) -> *const c_char {
+    ffi_panic_boundary! { name_of(basis, smtpcode::Basis::from_index, smtpcode::Basis::as_str) }
+}
+
+/// The snake_case name of a `smtpcode_code_status` value ("standard"), or NULL when `status`
+/// is out of range. The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_code_status_str(status: u32) -> *const c_char {
+    ffi_panic_boundary! {
+        name_of(status, smtpcode::CodeStatus::from_index, smtpcode::CodeStatus::as_str)
+    }
+}
+
+/// A short English description of a `smtpcode_status` value, for logs ("not found: ...").
+/// Never NULL: a value that is not a status gives "unknown status". The string is static:
+/// do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_status_str(status: u32) -> *const c_char {
+    ffi_panic_boundary! {
+        let text: &'static std::ffi::CStr = match status {
+            s if s == smtpcode_status::Ok as u32 => c"ok",
+            s if s == smtpcode_status::NullArgument as u32 => {
+                c"null argument: a required pointer is NULL"
+            }
+            s if s == smtpcode_status::InvalidArgument as u32 => {
+                c"invalid argument: an integer argument is out of range"
+            }
+            s if s == smtpcode_status::NotFound as u32 => {
+                c"not found: no such code or index in the table"
+            }
+            s if s == smtpcode_status::EmptyInput as u32 => {
+                c"empty input: the reply is empty or only white space"
+            }
+            s if s == smtpcode_status::NoCode as u32 => {
+                c"no code: the reply has neither a reply code nor an enhanced status code"
+            }
+            s if s == smtpcode_status::Panic as u32 => {
+                c"panic: an internal error in libsmtpcode (please report it)"
+            }
+            _ => c"unknown status",
+        };
+        text.as_ptr()
+    }
+}
+
+/// The library's version, such as "0.1.0": the version of the code actually linked, to
+/// compare with the header's `SMTPCODE_VERSION`. The string is static: do not free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_version() -> *const c_char {
+    ffi_panic_boundary! {
+        const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+        VERSION.as_ptr().cast()
+    }
+}
+
+/// Builds the text matcher now, so that the first `smtpcode_classify()` call does not pay for
+/// it (a few milliseconds, once per process). Optional; call it at daemon start-up.
+/// Thread-safe: concurrent callers wait for one build. Returns `SMTPCODE_STATUS_OK`.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_warm_up() -> smtpcode_status {
+    ffi_panic_boundary! {
+        smtpcode::warm_up();
+        smtpcode_status::Ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_strings_cover_every_status() {
+        for s in 0..=smtpcode_status::Panic as u32 {
+            // SAFETY: smtpcode_status_str never returns NULL.
+            let text = unsafe { std::ffi::CStr::from_ptr(smtpcode_status_str(s)) };
+            assert_ne!(text.to_str(), Ok("unknown status"), "status {s}");
+        }
+        // SAFETY: as above.
+        let text = unsafe { std::ffi::CStr::from_ptr(smtpcode_status_str(99)) };
+        assert_eq!(text.to_str(), Ok("unknown status"));
+    }
+
+    #[test]
+    fn command_context() {
+        assert_eq!(context(SMTPCODE_NO_COMMAND), Ok(smtpcode::Context::new()));
+        assert_eq!(
+            context(smtpcode_command::Rcpt as u32),
+            Ok(smtpcode::Context::new().command(smtpcode::Command::Rcpt))
+        );
+        assert_eq!(
+            context(smtpcode::Command::ALL.len() as u32),
+            Err(smtpcode_status::InvalidArgument)
+        );
+    }
+}
