@@ -39,6 +39,7 @@ install-c:
 	CARGO="$(CARGO)" PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" SMTPCODE_LIBS="$(SMTPCODE_LIBS)" \
 		sh bindings/c/install.sh
 
-# The Python package's suite (bindings/python).
+# The Python package's suite (bindings/python): builds the sdist and a wheel from it once,
+# then installs and tests that wheel on every CPython 3.9+ found (pyenv's, else python3).
 test-python:
-	@echo "test-python: no Python tests yet"
+	bash bindings/python/test.sh

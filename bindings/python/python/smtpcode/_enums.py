@@ -1,0 +1,62 @@
+"""The enums of a classification, built from the names the native module exports.
+
+Each enum is a ``str`` enum: its values are the stable snake_case names used by the JSON
+output, the C library and the Rust crate (``Reason.MAILBOX_UNKNOWN == "mailbox_unknown"``).
+The names come from the core crate (``REASON_NAMES`` and so on), so they are written only
+once; the members are in the core crate's order.
+"""
+
+import enum
+from typing import Iterable
+
+from . import _smtpcode
+
+
+class _NamedEnum(str, enum.Enum):
+    """A str enum whose ``str()`` and ``format()`` give the snake_case value."""
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(str.__str__(self), spec)
+
+
+def _build(name: str, names: Iterable[str], doc: str) -> "type[_NamedEnum]":
+    members = [(n.upper(), n) for n in names]
+    cls = _NamedEnum(name, members, module="smtpcode", qualname=name)  # type: ignore[call-overload]
+    cls.__doc__ = doc
+    return cls  # type: ignore[no-any-return]
+
+
+Outcome = _build(
+    "Outcome",
+    _smtpcode.OUTCOME_NAMES,
+    "What the reply says about the command: success, intermediate, transient, permanent "
+    "or unknown (RFC 5321 §4.2.1).",
+)
+Bounce = _build(
+    "Bounce",
+    _smtpcode.BOUNCE_NAMES,
+    "What a bounce processor should make of the result: none, soft, hard or block.",
+)
+Reason = _build(
+    "Reason",
+    _smtpcode.REASON_NAMES,
+    "Why the reply was given: one reason per result.",
+)
+Action = _build(
+    "Action",
+    _smtpcode.ACTION_NAMES,
+    "The recommended next step for the sender.",
+)
+Command = _build(
+    "Command",
+    _smtpcode.COMMAND_NAMES,
+    "The SMTP command a reply answered.",
+)
+Basis = _build(
+    "Basis",
+    _smtpcode.BASIS_NAMES,
+    "What decided the reason of a classification, in precedence order.",
+)

@@ -1,0 +1,329 @@
+"""The native module of smtpcode (Rust, PyO3). Hand-written stub, checked by mypy.stubtest.
+
+Everything here is re-exported by the package ``smtpcode``; import it from there.
+"""
+
+from typing import Any, Final, Iterable, Optional, Tuple, Union, final, overload
+
+from smtpcode._enums import Action, Basis, Bounce, Command, Outcome, Reason
+
+__all__ = [
+    "__version__",
+    "classify",
+    "classify_many",
+    "parse",
+    "lookup",
+    "lookup_enhanced",
+    "codes",
+    "enhanced_codes",
+    "warm_up",
+    "Classification",
+    "Reply",
+    "CodeInfo",
+    "EnhancedInfo",
+    "SmtpCodeError",
+    "ParseError",
+    "InvalidCodeError",
+    "UnknownNameError",
+    "InvalidTypeError",
+    "OUTCOME_NAMES",
+    "BOUNCE_NAMES",
+    "REASON_NAMES",
+    "ACTION_NAMES",
+    "COMMAND_NAMES",
+    "BASIS_NAMES",
+]
+
+__version__: Final[str]
+
+OUTCOME_NAMES: Final[Tuple[str, ...]]
+BOUNCE_NAMES: Final[Tuple[str, ...]]
+REASON_NAMES: Final[Tuple[str, ...]]
+ACTION_NAMES: Final[Tuple[str, ...]]
+COMMAND_NAMES: Final[Tuple[str, ...]]
+BASIS_NAMES: Final[Tuple[str, ...]]
+
+_Reply = Union[str, bytes]
+_CommandArg = Union[Command, str, None]
+
+# Errors. Every class is a ValueError; InvalidTypeError is also a TypeError.
+
+class SmtpCodeError(ValueError):
+    """Base class of every error smtpcode raises (a ValueError)."""
+
+class ParseError(SmtpCodeError):
+    """parse() found no reply: the input is empty, or has neither a reply code nor an
+    enhanced status code. ``kind`` is "empty" or "no_code"."""
+
+    kind: str
+
+class InvalidCodeError(SmtpCodeError):
+    """A value that is not a reply code (three digits) or not an enhanced status code
+    (class.subject.detail)."""
+
+class UnknownNameError(SmtpCodeError):
+    """A name that is not one of the known values of an enum (a command, reason,
+    provider...)."""
+
+class InvalidTypeError(SmtpCodeError, TypeError):
+    """An argument of the wrong type. Both a SmtpCodeError (so a ValueError) and a
+    TypeError."""
+
+# Records. Frozen, hashable, comparable, picklable; to_dict() gives plain values.
+
+@final
+class Classification:
+    """The classification of one reply: what ``classify`` returns.
+
+    ``Classification(**c.to_dict()) == c``; pickling works the same way.
+    """
+
+    def __new__(
+        cls,
+        code: Optional[int],
+        enhanced: Optional[str],
+        outcome: Union[Outcome, str],
+        outcome_inferred: bool,
+        bounce: Union[Bounce, str],
+        reason: Union[Reason, str],
+        action: Union[Action, str],
+        retry: bool,
+        provider: Optional[str],
+        provider_code: Optional[str],
+        command: _CommandArg,
+        basis: Union[Basis, str],
+        rule: str,
+        explanation: str,
+        fix: str,
+        nonstandard_code: bool,
+        class_mismatch: bool,
+    ) -> "Classification": ...
+    @property
+    def code(self) -> Optional[int]:
+        """The basic reply code (550), if the input has one."""
+    @property
+    def enhanced(self) -> Optional[str]:
+        """The enhanced status code ("5.1.1"), if the input has one."""
+    @property
+    def outcome(self) -> Outcome:
+        """Success, intermediate, transient, permanent or unknown."""
+    @property
+    def outcome_inferred(self) -> bool:
+        """True when the input had no code and the outcome was inferred from the reason."""
+    @property
+    def bounce(self) -> Bounce:
+        """None, soft, hard or block."""
+    @property
+    def reason(self) -> Reason:
+        """Why."""
+    @property
+    def action(self) -> Action:
+        """The recommended next step."""
+    @property
+    def retry(self) -> bool:
+        """Can the same message succeed if sent again later?"""
+    @property
+    def provider(self) -> Optional[str]:
+        """The provider that wrote the reply ("gmail", "microsoft"...), when recognized."""
+    @property
+    def provider_code(self) -> Optional[str]:
+        """The provider's own code ("TSS04"), when the reply carries one."""
+    @property
+    def command(self) -> Optional[Command]:
+        """The SMTP command the reply answered, as given or as the text says."""
+    @property
+    def basis(self) -> Basis:
+        """What decided the reason."""
+    @property
+    def rule(self) -> str:
+        """The id of the rule or table row that decided ("enhanced:X.1.1", "basic:550"...)."""
+    @property
+    def explanation(self) -> str:
+        """A human explanation of this result."""
+    @property
+    def fix(self) -> str:
+        """How to fix it."""
+    @property
+    def nonstandard_code(self) -> bool:
+        """The reply code's second digit is outside RFC 5321's grammar (570, 571)."""
+    @property
+    def class_mismatch(self) -> bool:
+        """The enhanced code's class disagrees with the reply code ("550 4.4.7")."""
+    @property
+    def is_failure(self) -> bool:
+        """True when the outcome is transient or permanent."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values (enums as snake_case strings), with the keys of the
+        command's JSON output: code, enhanced, outcome, outcome_inferred, bounce, reason,
+        action, retry, provider, provider_code, command, basis, rule, explanation, fix,
+        nonstandard_code, class_mismatch."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Reply:
+    """One reply as ``parse`` found it: the codes and the text around them."""
+
+    def __new__(
+        cls,
+        code: Optional[int],
+        enhanced: Optional[str],
+        text: str,
+        prefix: str,
+        multiline: bool,
+        nonstandard_code: bool,
+        class_mismatch: bool,
+    ) -> "Reply": ...
+    @property
+    def code(self) -> Optional[int]:
+        """The basic reply code, if there is one."""
+    @property
+    def enhanced(self) -> Optional[str]:
+        """The enhanced status code ("5.1.1"), if there is one."""
+    @property
+    def text(self) -> str:
+        """The text after the code(s), trimmed (bytes are decoded as UTF-8, invalid
+        sequences replaced)."""
+    @property
+    def prefix(self) -> str:
+        """What stands in front of the code (a reporting MTA's words), trimmed."""
+    @property
+    def multiline(self) -> bool:
+        """True when the code is followed by "-" (a line of a multi-line reply)."""
+    @property
+    def nonstandard_code(self) -> bool:
+        """True when the code's second digit is above 5 (570, 571)."""
+    @property
+    def class_mismatch(self) -> bool:
+        """True when the enhanced code's class differs from the reply code's first digit."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class CodeInfo:
+    """A row of the basic reply code table. ``CodeInfo(550)`` is the row for 550 (and raises
+    InvalidCodeError when the table has none)."""
+
+    def __new__(cls, code: Union[int, str]) -> "CodeInfo": ...
+    @property
+    def code(self) -> int:
+        """The code (101 and 111 are in the table although they are not SMTP replies)."""
+    @property
+    def status(self) -> str:
+        """standard, extension, registry, nonstandard or not_smtp."""
+    @property
+    def name(self) -> str:
+        """Short name, such as "Mailbox unavailable"."""
+    @property
+    def meaning(self) -> str:
+        """What the server says with it."""
+    @property
+    def explanation(self) -> str:
+        """When and why servers send it."""
+    @property
+    def fix(self) -> str:
+        """What the sender should do."""
+    @property
+    def reason(self) -> Optional[Reason]:
+        """The reason the code alone implies, if it is specific enough to imply one."""
+    @property
+    def source(self) -> str:
+        """Where the definition comes from (RFC and section)."""
+    @property
+    def note(self) -> str:
+        """Caveats and corrections; may be empty."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values (the keys of ``smtpcode codes --json``)."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class EnhancedInfo:
+    """A row of the IANA enhanced status code registry. ``EnhancedInfo(1, 1)`` is the row for
+    X.1.1 (and raises InvalidCodeError when the registry has none)."""
+
+    def __new__(cls, subject: int, detail: int) -> "EnhancedInfo": ...
+    @property
+    def code(self) -> str:
+        """The code as the registry writes it, such as "X.1.1"."""
+    @property
+    def subject(self) -> int:
+        """The subject (the middle number)."""
+    @property
+    def detail(self) -> int:
+        """The detail (the last number)."""
+    @property
+    def title(self) -> str:
+        """The registry's title, such as "Bad destination mailbox address"."""
+    @property
+    def meaning(self) -> str:
+        """What it means, in plain words."""
+    @property
+    def basic_codes(self) -> str:
+        """The basic codes the registry associates with it, as written there."""
+    @property
+    def reason(self) -> Optional[Reason]:
+        """The reason this code implies, if it is specific enough to imply one."""
+    @property
+    def classes(self) -> Tuple[int, ...]:
+        """The classes (2, 4, 5) the code is meaningful with."""
+    @property
+    def source(self) -> str:
+        """RFC and section that defines it."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+# Functions.
+
+def classify(reply: _Reply, *, command: _CommandArg = None) -> Classification:
+    """Classifies one SMTP reply or bounce diagnostic, in any form: a bare code ("550"),
+    a code and text, with an enhanced code, a multi-line reply, a DSN Diagnostic-Code value,
+    text in front of the code, or text with no code at all. Never raises for any str or
+    bytes.
+
+    ``command`` is the SMTP command the reply answered (a Command or its name, such as
+    "rcpt"), when the caller knows it.
+    """
+
+def classify_many(
+    replies: Iterable[_Reply], *, command: _CommandArg = None, threads: Optional[int] = None
+) -> list[Classification]:
+    """Classifies every reply of an iterable, in order, and returns a list. The GIL is
+    released while classifying, and large batches are split over ``threads`` threads (by
+    default the available cores, at most 8; ``threads=1`` stays on the calling thread)."""
+
+def parse(reply: _Reply) -> Reply:
+    """Finds the reply code, the enhanced status code and the text. Raises ParseError when
+    the input is empty or has neither code."""
+
+def lookup(code: Union[int, str]) -> Optional[CodeInfo]:
+    """The table row of a basic reply code (550 or "550"); None when the table has no row.
+    Raises InvalidCodeError for a value that is not three digits."""
+
+@overload
+def lookup_enhanced(code: str, detail: None = None) -> Optional[EnhancedInfo]:
+    """The registry row of an enhanced status code ("5.1.1", any class); None when the
+    registry has no row. Raises InvalidCodeError for text that is not class.subject.detail."""
+
+@overload
+def lookup_enhanced(code: int, detail: int) -> Optional[EnhancedInfo]:
+    """The registry row of X.code.detail (subject and detail as ints, 0 to 999); None when the
+    registry has no row."""
+
+def codes() -> Tuple[CodeInfo, ...]:
+    """Every row of the basic reply code table, in numeric order."""
+
+def enhanced_codes() -> Tuple[EnhancedInfo, ...]:
+    """Every row of the enhanced status code registry, in registry order."""
+
+def warm_up() -> None:
+    """Builds the text matcher now rather than on the first classification (a few
+    milliseconds, once per process)."""

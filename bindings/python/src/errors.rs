@@ -1,0 +1,99 @@
+//! The exception classes. All of them subclass `ValueError` through `SmtpCodeError`, so
+//! `except ValueError` catches every error the package raises; `InvalidTypeError` is also a
+//! `TypeError`. Every class reports `__module__ == "smtpcode"`.
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
+
+create_exception!(
+    smtpcode,
+    SmtpCodeError,
+    PyValueError,
+    "Base class of every error smtpcode raises (a ValueError)."
+);
+create_exception!(
+    smtpcode,
+    ParseError,
+    SmtpCodeError,
+    "parse() found no reply in the input: it is empty, or holds neither a reply code nor an \
+     enhanced status code. The attribute `kind` is \"empty\" or \"no_code\"."
+);
+create_exception!(
+    smtpcode,
+    InvalidCodeError,
+    SmtpCodeError,
+    "A value that is not a reply code (three digits) or not an enhanced status code \
+     (class.subject.detail)."
+);
+create_exception!(
+    smtpcode,
+    UnknownNameError,
+    SmtpCodeError,
+    "A name that is not one of the known values of an enum (a command, reason, provider...)."
+);
+
+const INVALID_TYPE_DOC: &str = "An argument of the wrong type (an int where a reply is \
+expected, say). Both a SmtpCodeError (so a ValueError) and a TypeError.";
+
+static INVALID_TYPE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// The class `InvalidTypeError(SmtpCodeError, TypeError)`, created on first use (a class with
+/// two bases cannot be declared with `create_exception!`).
+pub fn invalid_type_error(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    INVALID_TYPE_ERROR
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(
+                py,
+                [py.get_type::<SmtpCodeError>(), py.get_type::<PyTypeError>()],
+            )?;
+            let dict = PyDict::new(py);
+            dict.set_item("__module__", "smtpcode")?;
+            dict.set_item("__doc__", INVALID_TYPE_DOC)?;
+            let class = py
+                .get_type::<PyType>()
+                .call1(("InvalidTypeError", bases, dict))?;
+            Ok(class.cast_into::<PyType>()?.unbind())
+        })
+        .map(|t| t.bind(py))
+}
+
+/// An `InvalidTypeError` saying that `what` wanted `expected` and got `obj`'s type.
+pub fn wrong_type(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyErr {
+    let py = obj.py();
+    let got = obj
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into());
+    match invalid_type_error(py) {
+        Ok(class) => PyErr::from_type(class.clone(), format!("{what} takes {expected}, not {got}")),
+        Err(e) => e,
+    }
+}
+
+/// An `InvalidCodeError` with the core crate's message.
+pub fn invalid_code(e: impl std::fmt::Display) -> PyErr {
+    InvalidCodeError::new_err(e.to_string())
+}
+
+/// An `UnknownNameError` with the core crate's message.
+pub fn unknown_name(e: smtpcode::UnknownName) -> PyErr {
+    UnknownNameError::new_err(e.to_string())
+}
+
+/// A `ParseError` with the core crate's message and a `kind` attribute.
+pub fn parse_error(py: Python<'_>, e: smtpcode::ParseError) -> PyErr {
+    let kind = match e {
+        smtpcode::ParseError::Empty => "empty",
+        smtpcode::ParseError::NoCode => "no_code",
+        _ => "other",
+    };
+    let err = ParseError::new_err(e.to_string());
+    if let Err(set) = err.value(py).setattr("kind", kind) {
+        return set;
+    }
+    err
+}

@@ -1,0 +1,278 @@
+//! The native module of the `smtpcode` Python package, `smtpcode._smtpcode`.
+//!
+//! It converts types and nothing else: every answer comes from the core crate
+//! (`crates/smtpcode`). The package's `__init__.py` re-exports what is public here, and
+//! `smtpcode/_smtpcode.pyi` documents it. To add a function: write it here with
+//! `#[pyfunction]`, register it in [`_smtpcode`], declare it in the stub and re-export it from
+//! `__init__.py` (the tests check that the three agree).
+
+#![warn(missing_docs)]
+
+mod enums;
+mod errors;
+mod input;
+mod records;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyInt, PyList, PyString, PyTuple};
+use smtpcode::{
+    Action, Basis, Bounce, Command, Context, EnhancedCode, InvalidReplyCode, Outcome, Reason,
+    ReplyCode,
+};
+
+use input::Reply;
+use records::{PyClassification, PyCodeInfo, PyEnhancedInfo, PyReply};
+
+/// Inputs at least this long are classified with the GIL released (for shorter ones,
+/// releasing and taking it back costs more than the classification).
+const DETACH_ABOVE: usize = 4096;
+
+/// How many replies `classify_many` converts before each GIL-free classification pass.
+const CHUNK: usize = 4096;
+
+/// `classify_many` splits a chunk over threads only when each thread gets at least this many
+/// replies (a thread costs some tens of microseconds to start).
+const PER_THREAD: usize = 256;
+
+/// The default number of threads of `classify_many`: the available cores, at most this many.
+const MAX_THREADS: usize = 8;
+
+/// The `command=` argument as a classification context.
+fn context(command: Option<&Bound<'_, PyAny>>) -> PyResult<Context> {
+    Ok(match enums::optional::<Command>(command, "command")? {
+        Some(c) => Context::new().command(c),
+        None => Context::new(),
+    })
+}
+
+/// Classifies one SMTP reply or bounce diagnostic.
+#[pyfunction]
+#[pyo3(signature = (reply, *, command = None))]
+fn classify(
+    py: Python<'_>,
+    reply: &Bound<'_, PyAny>,
+    command: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyClassification> {
+    let ctx = context(command)?;
+    let text = Reply::extract(reply, "classify()")?;
+    let bytes = text.as_bytes();
+    let c = if bytes.len() >= DETACH_ABOVE {
+        py.detach(|| smtpcode::classify_with(bytes, ctx))
+    } else {
+        smtpcode::classify_with(bytes, ctx)
+    };
+    Ok(c.into())
+}
+
+/// Classifies `inputs` on up to `threads` threads (the calling one included), in order.
+fn classify_all(inputs: &[&[u8]], ctx: Context, threads: usize) -> Vec<smtpcode::Classification> {
+    let run = |part: &[&[u8]]| -> Vec<smtpcode::Classification> {
+        part.iter()
+            .map(|s| smtpcode::classify_with(*s, ctx))
+            .collect()
+    };
+    let threads = threads.min(inputs.len() / PER_THREAD).max(1);
+    if threads == 1 {
+        return run(inputs);
+    }
+    let per = inputs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let mut parts = inputs.chunks(per);
+        let first = parts.next().unwrap_or_default();
+        let others: Vec<_> = parts.map(|part| scope.spawn(move || run(part))).collect();
+        let mut out = run(first);
+        for handle in others {
+            match handle.join() {
+                Ok(v) => out.extend(v),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
+/// Classifies every reply of an iterable, with the GIL released while classifying, on up to
+/// `threads` threads; returns a list in input order.
+#[pyfunction]
+#[pyo3(signature = (replies, *, command = None, threads = None))]
+fn classify_many<'py>(
+    py: Python<'py>,
+    replies: &Bound<'py, PyAny>,
+    command: Option<&Bound<'py, PyAny>>,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyList>> {
+    let ctx = context(command)?;
+    let threads = match threads {
+        Some(0) => {
+            return Err(errors::SmtpCodeError::new_err(
+                "classify_many(): threads must be at least 1",
+            ));
+        }
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS)),
+    };
+    if replies.is_instance_of::<PyString>() || replies.is_instance_of::<PyBytes>() {
+        return Err(errors::wrong_type(
+            replies,
+            "classify_many()",
+            "an iterable of replies (use classify() for one reply)",
+        ));
+    }
+    let iter = replies
+        .try_iter()
+        .map_err(|_| errors::wrong_type(replies, "classify_many()", "an iterable of replies"))?;
+    let out = PyList::empty(py);
+    let mut held: Vec<Reply<'py>> = Vec::with_capacity(CHUNK);
+    let mut iter = iter.peekable();
+    while iter.peek().is_some() {
+        held.clear();
+        for item in iter.by_ref().take(CHUNK) {
+            let item = item?;
+            let what = format!("classify_many() item {}", out.len() + held.len());
+            held.push(Reply::extract(&item, &what)?);
+        }
+        let slices: Vec<&[u8]> = held.iter().map(Reply::as_bytes).collect();
+        let results = py.detach(|| classify_all(&slices, ctx, threads));
+        for c in results {
+            out.append(Bound::new(py, PyClassification::from(c))?)?;
+        }
+    }
+    Ok(out)
+}
+
+/// Finds the reply code, the enhanced status code and the text; raises `ParseError` when
+/// there is neither code.
+#[pyfunction]
+fn parse(py: Python<'_>, reply: &Bound<'_, PyAny>) -> PyResult<PyReply> {
+    let text = Reply::extract(reply, "parse()")?;
+    smtpcode::parse(text.as_bytes())
+        .map(PyReply::from)
+        .map_err(|e| errors::parse_error(py, e))
+}
+
+/// The table row for a code given as an `int` or a `str` of three digits: `None` when the
+/// table has no row, an error when the value is not three digits.
+pub(crate) fn lookup_code(
+    code: &Bound<'_, PyAny>,
+) -> PyResult<Option<&'static smtpcode::CodeInfo>> {
+    let parsed = if code.is_instance_of::<PyBool>() {
+        return Err(errors::wrong_type(code, "lookup()", "an int or a str"));
+    } else if let Ok(n) = code.cast::<PyInt>() {
+        match n.extract::<u16>() {
+            Ok(n) => ReplyCode::from_u16(n),
+            Err(_) => Err(InvalidReplyCode::NotThreeDigits(n.to_string())),
+        }
+    } else if let Ok(s) = code.cast::<PyString>() {
+        s.to_string_lossy().parse::<ReplyCode>()
+    } else {
+        return Err(errors::wrong_type(code, "lookup()", "an int or a str"));
+    };
+    match parsed {
+        Ok(c) => Ok(smtpcode::lookup(c.as_u16())),
+        // Three digits outside 2xx-5xx: the table still has rows for some (101, 111).
+        Err(InvalidReplyCode::OutOfRange(n)) => Ok(smtpcode::lookup(n)),
+        Err(e) => Err(errors::invalid_code(e)),
+    }
+}
+
+/// The table row of a basic reply code (`550` or `"550"`), or `None` when the table has none.
+#[pyfunction]
+fn lookup(code: &Bound<'_, PyAny>) -> PyResult<Option<PyCodeInfo>> {
+    Ok(lookup_code(code)?.map(PyCodeInfo))
+}
+
+/// The registry row of an enhanced status code, given as `"5.1.1"` or as
+/// `(subject, detail)`; `None` when the registry has no row.
+#[pyfunction]
+#[pyo3(signature = (code, detail = None))]
+fn lookup_enhanced(
+    code: &Bound<'_, PyAny>,
+    detail: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<PyEnhancedInfo>> {
+    const WANT: &str = "a str such as \"5.1.1\", or two ints (subject, detail)";
+    let info = match detail {
+        None => {
+            let Ok(s) = code.cast::<PyString>() else {
+                return Err(errors::wrong_type(code, "lookup_enhanced()", WANT));
+            };
+            let e: EnhancedCode = s.to_string_lossy().parse().map_err(errors::invalid_code)?;
+            e.info()
+        }
+        Some(detail) => {
+            let number = |o: &Bound<'_, PyAny>| -> PyResult<u16> {
+                if o.is_instance_of::<PyBool>() || !o.is_instance_of::<PyInt>() {
+                    return Err(errors::wrong_type(o, "lookup_enhanced()", WANT));
+                }
+                match o.extract::<u16>() {
+                    Ok(n) if n <= 999 => Ok(n),
+                    _ => Err(errors::InvalidCodeError::new_err(format!(
+                        "{} is not a subject or detail of an enhanced status code: they are 0 to 999 (RFC 3463 §2)",
+                        o.str()?
+                    ))),
+                }
+            };
+            smtpcode::lookup_enhanced(number(code)?, number(detail)?)
+        }
+    };
+    Ok(info.map(PyEnhancedInfo))
+}
+
+/// Every row of the basic reply code table, in numeric order.
+#[pyfunction]
+fn codes(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    PyTuple::new(py, smtpcode::codes().iter().map(PyCodeInfo))
+}
+
+/// Every row of the enhanced status code registry, in registry order.
+#[pyfunction]
+fn enhanced_codes(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    PyTuple::new(py, smtpcode::enhanced_codes().iter().map(PyEnhancedInfo))
+}
+
+/// Builds the text matcher now rather than on the first classification (a few
+/// milliseconds, once per process).
+#[pyfunction]
+fn warm_up(py: Python<'_>) {
+    py.detach(smtpcode::warm_up);
+}
+
+/// The native module.
+#[pymodule(gil_used = false)]
+fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+
+    m.add_function(wrap_pyfunction!(classify, m)?)?;
+    m.add_function(wrap_pyfunction!(classify_many, m)?)?;
+    m.add_function(wrap_pyfunction!(parse, m)?)?;
+    m.add_function(wrap_pyfunction!(lookup, m)?)?;
+    m.add_function(wrap_pyfunction!(lookup_enhanced, m)?)?;
+    m.add_function(wrap_pyfunction!(codes, m)?)?;
+    m.add_function(wrap_pyfunction!(enhanced_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(warm_up, m)?)?;
+
+    m.add_class::<PyClassification>()?;
+    m.add_class::<PyReply>()?;
+    m.add_class::<PyCodeInfo>()?;
+    m.add_class::<PyEnhancedInfo>()?;
+
+    m.add("SmtpCodeError", py.get_type::<errors::SmtpCodeError>())?;
+    m.add("ParseError", py.get_type::<errors::ParseError>())?;
+    m.add(
+        "InvalidCodeError",
+        py.get_type::<errors::InvalidCodeError>(),
+    )?;
+    m.add(
+        "UnknownNameError",
+        py.get_type::<errors::UnknownNameError>(),
+    )?;
+    m.add("InvalidTypeError", errors::invalid_type_error(py)?)?;
+
+    m.add("OUTCOME_NAMES", enums::names::<Outcome>(py)?)?;
+    m.add("BOUNCE_NAMES", enums::names::<Bounce>(py)?)?;
+    m.add("REASON_NAMES", enums::names::<Reason>(py)?)?;
+    m.add("ACTION_NAMES", enums::names::<Action>(py)?)?;
+    m.add("COMMAND_NAMES", enums::names::<Command>(py)?)?;
+    m.add("BASIS_NAMES", enums::names::<Basis>(py)?)?;
+    Ok(())
+}

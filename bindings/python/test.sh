@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The Python package's test command (`make test-python`).
+#
+# 1. Builds the sdist with maturin, checks that it carries the core crate and its data files,
+#    and builds the wheel *from the sdist* with pip (the PEP 517 path `pip install` takes).
+# 2. Installs that one abi3 wheel into a fresh venv per CPython found, 3.9 and later
+#    (pyenv's interpreters when pyenv is there, else python3; $SMTPCODE_PYTHONS overrides
+#    with a space-separated list of interpreters), with pytest and hypothesis.
+# 3. Runs the pytest suite (bindings/python/tests) on each, and mypy.stubtest plus mypy over
+#    the tests on the newest.
+#
+# Venvs, the sdist and the wheel go to .venv-python/ (gitignored); cargo builds into
+# target/py unless CARGO_TARGET_DIR says otherwise.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PKG="$ROOT/bindings/python"
+WORK="${SMTPCODE_PY_WORK:-$ROOT/.venv-python}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/py}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+mkdir -p "$WORK"
+
+say() { printf 'test-python: %s\n' "$*"; }
+
+# --- Which interpreters -------------------------------------------------------------------
+# Prints "X.Y.Z" for a CPython >= 3.9 with the GIL (abi3 wheels do not load on free-threaded
+# builds), nothing otherwise.
+version_of() {
+    "$1" - <<'EOF' 2>/dev/null || true
+import platform, sys, sysconfig
+if (platform.python_implementation() == "CPython" and sys.version_info >= (3, 9)
+        and not sysconfig.get_config_var("Py_GIL_DISABLED")):
+    print(platform.python_version())
+EOF
+}
+
+candidates=()
+if [ -n "${SMTPCODE_PYTHONS:-}" ]; then
+    read -r -a candidates <<<"$SMTPCODE_PYTHONS"
+elif command -v pyenv >/dev/null 2>&1; then
+    pyenv_root=$(pyenv root)
+    while read -r v; do
+        [ -x "$pyenv_root/versions/$v/bin/python" ] && candidates+=("$pyenv_root/versions/$v/bin/python")
+    done < <(pyenv versions --bare 2>/dev/null)
+fi
+if [ ${#candidates[@]} -eq 0 ]; then
+    candidates=("$(command -v python3)")
+fi
+
+pythons=()
+versions=()
+declare -A seen=()
+for py in "${candidates[@]}"; do
+    v=$(version_of "$py")
+    if [ -z "$v" ]; then
+        say "skipping $py (not a CPython 3.9+ with the GIL; the abi3 wheel needs one)"
+        continue
+    fi
+    [ -n "${seen[$v]:-}" ] && continue
+    seen[$v]=1
+    pythons+=("$py")
+    versions+=("$v")
+done
+if [ ${#pythons[@]} -eq 0 ]; then
+    say "no CPython 3.9 or later found" >&2
+    exit 1
+fi
+# Sort by version; the last one is the newest.
+mapfile -t order < <(for i in "${!versions[@]}"; do echo "${versions[$i]} $i"; done | sort -V | cut -d' ' -f2)
+newest_i=${order[${#order[@]}-1]}
+say "interpreters: ${versions[*]}"
+
+# --- Build: sdist, then the wheel from it ---------------------------------------------------
+build="$WORK/build"
+if [ ! -x "$build/bin/python" ]; then
+    "${pythons[$newest_i]}" -m venv "$build"
+fi
+"$build/bin/python" -m pip install -q "maturin>=1.9,<2"
+dist="$WORK/dist"
+rm -rf "$dist"
+mkdir -p "$dist"
+"$build/bin/maturin" sdist -m "$PKG/Cargo.toml" -o "$dist"
+sdist=$(ls "$dist"/smtpcode-*.tar.gz)
+"$build/bin/python" - "$sdist" "$ROOT" <<'EOF'
+"""The sdist must carry the core crate, every data file it builds its tables from, and the
+Python sources."""
+import pathlib, sys, tarfile
+
+sdist, root = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+with tarfile.open(sdist) as t:
+    names = {n.split("/", 1)[1] for n in t.getnames() if "/" in n}
+need = {"crates/smtpcode/Cargo.toml", "crates/smtpcode/build.rs", "crates/smtpcode/src/lib.rs",
+        "bindings/python/Cargo.toml", "bindings/python/src/lib.rs", "pyproject.toml",
+        "python/smtpcode/__init__.py", "python/smtpcode/py.typed",
+        "python/smtpcode/_smtpcode.pyi", "python/smtpcode/_enums.pyi"}
+need |= {str(p.relative_to(root)) for p in (root / "crates/smtpcode/data").glob("*.tsv")}
+missing = sorted(n for n in need if n not in names)
+if missing:
+    sys.exit("test-python: %s lacks %s" % (sdist.name, ", ".join(missing)))
+print("test-python: %s has the core crate and its %d data files"
+      % (sdist.name, len(list((root / "crates/smtpcode/data").glob("*.tsv")))))
+EOF
+"$build/bin/python" -m pip wheel -q --no-deps -w "$dist" "$sdist"
+wheel=$(ls "$dist"/smtpcode-*.whl)
+say "built $(basename "$wheel") from $(basename "$sdist")"
+
+# --- Install and test on each interpreter ---------------------------------------------------
+tested=()
+for i in "${order[@]}"; do
+    py=${pythons[$i]}
+    v=${versions[$i]}
+    venv="$WORK/cp$v"
+    if [ ! -x "$venv/bin/python" ]; then
+        "$py" -m venv "$venv"
+    fi
+    extra=()
+    [ "$i" = "$newest_i" ] && extra=(mypy)
+    "$venv/bin/python" -m pip install -q pytest hypothesis "${extra[@]}"
+    "$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$wheel"
+    say "CPython $v: pytest"
+    # Run from the work directory so that nothing is imported from the source tree and
+    # hypothesis keeps its database out of the repository.
+    (cd "$WORK" && "$venv/bin/python" -m pytest "$PKG/tests" -q -p no:cacheprovider)
+    if [ "$i" = "$newest_i" ]; then
+        say "CPython $v: mypy.stubtest (the stubs match the module) and mypy (over the tests)"
+        (cd "$WORK" && "$venv/bin/python" -m mypy.stubtest smtpcode \
+            --allowlist "$PKG/stubtest-allowlist.txt")
+        (cd "$PKG/tests" && "$venv/bin/python" -m mypy --cache-dir "$WORK/mypy-cache" .)
+    fi
+    tested+=("$v")
+done
+say "passed on CPython ${tested[*]} with $(basename "$wheel")"

@@ -1,0 +1,131 @@
+"""The Python examples of the README (the blocks marked `test-python`) run as written: the
+webhook example against stub callbacks, the smtplib example against a small SMTP server on
+127.0.0.1 that refuses some recipients."""
+
+import contextlib
+import io
+import re
+import socketserver
+import threading
+from typing import Any, Dict, Iterator, List, Tuple
+
+import smtpcode
+
+from conftest import REPO
+
+README = REPO / "README.md"
+BLOCK = re.compile(r"<!-- test-python[^>]*-->\s*```python\n(.*?)```", re.S)
+
+
+def blocks() -> List[str]:
+    return BLOCK.findall(README.read_text(encoding="utf-8"))
+
+
+def test_readme_has_the_examples() -> None:
+    found = blocks()
+    assert len(found) >= 2, "README.md lost its test-python examples"
+    assert any("on_bounce" in b for b in found) and any("smtplib" in b for b in found)
+
+
+def test_webhook_example() -> None:
+    calls: List[Tuple[str, Tuple[Any, ...]]] = []
+
+    def record(name: str) -> Any:
+        return lambda *args: calls.append((name, args))
+
+    namespace: Dict[str, Any] = {
+        name: record(name) for name in ("suppress", "alert", "retry_later", "save")
+    }
+    (code,) = [b for b in blocks() if "on_bounce" in b]
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert [name for name, _ in calls] == ["suppress", "save"]
+    assert calls[0][1] == ("jane@example.com",)
+
+    calls.clear()
+    namespace["on_bounce"]({"recipient": "a@b.c", "message_id": "m",
+                            "diagnostic": "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred"})
+    assert [name for name, _ in calls] == ["retry_later", "save"]
+
+
+class SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib.sendmail: replies come from the server's `replies`."""
+
+    timeout = 10
+
+    def handle(self) -> None:
+        replies: Dict[str, str] = self.server.replies  # type: ignore[attr-defined]
+
+        def send(*lines: str) -> None:
+            self.wfile.write("".join(line + "\r\n" for line in lines).encode())
+
+        send("220 mx.example.com ESMTP")
+        while True:
+            line = self.rfile.readline().decode("utf-8", "replace").strip()
+            if not line:
+                return
+            verb = line.split(" ", 1)[0].split(":", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                send("250-mx.example.com", "250 8BITMIME")
+            elif verb == "MAIL":
+                send(replies.get("MAIL", "250 2.1.0 OK"))
+            elif verb == "RCPT":
+                address = line[line.index("<") + 1 : line.index(">")]
+                send(replies.get(address, "250 2.1.5 OK"))
+            elif verb == "DATA":
+                send("354 End data with <CR><LF>.<CR><LF>")
+                while self.rfile.readline() not in (b".\r\n", b""):
+                    pass
+                send(replies.get("DATA", "250 2.0.0 OK queued"))
+            elif verb == "QUIT":
+                send("221 2.0.0 Bye")
+                return
+            else:
+                send("250 2.0.0 OK")
+
+
+@contextlib.contextmanager
+def smtp_server(replies: Dict[str, str]) -> Iterator[Tuple[str, int]]:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
+    server.daemon_threads = True
+    server.replies = replies  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield str(host), int(port)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+JANE = "550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown in virtual mailbox table"
+
+
+def test_smtplib_example() -> None:
+    (code,) = [b for b in blocks() if "smtplib" in b]
+    out = io.StringIO()
+    with smtp_server({"jane@example.com": JANE}) as (host, port):
+        namespace: Dict[str, Any] = {"HOST": host, "PORT": port}
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "README.md", "exec"), namespace)
+    assert out.getvalue() == "jane@example.com hard mailbox_unknown suppress\n"
+    send = namespace["send"]
+    message = b"Subject: hi\r\n\r\nhello\r\n"
+
+    # Every recipient refused: smtplib raises SMTPRecipientsRefused.
+    full = "452 4.2.2 <bob@example.net>: Mailbox full"
+    with smtp_server({"jane@example.com": JANE, "bob@example.net": full}) as (host, port):
+        result = send(host, port, "news@example.org", ["jane@example.com", "bob@example.net"], message)
+    assert result["jane@example.com"] == smtpcode.classify(JANE, command="rcpt")
+    assert result["bob@example.net"] == smtpcode.classify(full, command="rcpt")
+    assert result["bob@example.net"].retry is True
+
+    # The message refused after DATA: SMTPDataError, one classification for all.
+    spam = "554 5.7.1 Message rejected as spam"
+    with smtp_server({"DATA": spam}) as (host, port):
+        result = send(host, port, "news@example.org", ["jane@example.com"], message)
+    assert result == {"jane@example.com": smtpcode.classify(spam)}
+
+    with smtp_server({}) as (host, port):
+        assert send(host, port, "news@example.org", ["jane@example.com"], message) == {}
