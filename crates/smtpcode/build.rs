@@ -156,6 +156,9 @@ fn enum_value(t: &Table, line: usize, s: &str, allowed: &[&str], ty: &str) -> St
     format!("{ty}::{}", camel(s))
 }
 
+/// How many leading bytes of each rule literal go into the automaton (see `ANCHORS`).
+const ANCHOR_LEN: usize = 16;
+
 const BOUNCES: &[&str] = &["none", "soft", "hard", "block"];
 const OUTCOMES: &[&str] = &[
     "success",
@@ -794,6 +797,55 @@ fn main() {
 
     let max_len = literals.iter().map(String::len).max().unwrap_or(1);
     writeln!(g, "pub(crate) const MAX_LITERAL_LEN: usize = {max_len};").unwrap();
+    // The automaton searches for anchors, the first ANCHOR_LEN bytes of each literal (a small
+    // automaton stays in cache); a match of an anchor is then completed by comparing the rest
+    // of each literal that starts with it.
+    let mut anchors: Vec<String> = Vec::new();
+    let mut anchor_of = Vec::new();
+    for lit in &literals {
+        let cut = (0..=ANCHOR_LEN.min(lit.len()))
+            .rev()
+            .find(|&i| lit.is_char_boundary(i))
+            .unwrap();
+        let a = lit[..cut].to_string();
+        let i = match anchors.iter().position(|x| *x == a) {
+            Some(i) => i,
+            None => {
+                anchors.push(a);
+                anchors.len() - 1
+            }
+        };
+        anchor_of.push(i);
+    }
+    let mut al_ranges = Vec::new();
+    let mut al_ids = Vec::new();
+    for ai in 0..anchors.len() {
+        let lo = al_ids.len();
+        al_ids.extend((0..literals.len()).filter(|&l| anchor_of[l] == ai));
+        al_ranges.push((lo, al_ids.len()));
+    }
+    writeln!(g, "pub(crate) const ANCHOR_LEN: usize = {ANCHOR_LEN};").unwrap();
+    writeln!(
+        g,
+        "pub(crate) static ANCHORS: [&str; {}] = {:?};",
+        anchors.len(),
+        anchors
+    )
+    .unwrap();
+    writeln!(
+        g,
+        "pub(crate) static ANCHOR_LITERALS: [(u16, u16); {}] = {:?};",
+        al_ranges.len(),
+        al_ranges
+    )
+    .unwrap();
+    writeln!(
+        g,
+        "pub(crate) static ANCHOR_LITERAL_IDS: [u16; {}] = {:?};",
+        al_ids.len(),
+        al_ids
+    )
+    .unwrap();
     writeln!(
         g,
         "pub(crate) static LITERALS: [&str; {}] = {:?};",

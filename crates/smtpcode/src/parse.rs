@@ -272,25 +272,39 @@ pub(crate) fn scan(b: &[u8]) -> Found {
     // The best basic code: a failure (4xx, 5xx) before a success, then the highest strength,
     // then the earliest. In a session transcript the failure is the diagnostic.
     let mut best: Option<((bool, u8), usize, ReplyCode)> = None;
-    let mut i = start;
-    while i + 3 <= b.len() {
-        // Jump to the next digit.
-        match b[i..].iter().position(|c| (b'2'..=b'5').contains(c)) {
-            Some(off) => i += off,
-            None => break,
+    let mut consider = |i: usize| -> bool {
+        let Some(code) = code_at(b, i) else {
+            return false;
+        };
+        let s = strength(b, i, start, code);
+        let key = (code.class_digit() >= 4, s);
+        if s > 0 && best.is_none_or(|(bk, _, _)| key > bk) {
+            best = Some((key, i, code));
         }
-        if let Some(code) = code_at(b, i) {
-            let s = strength(b, i, start, code);
-            let key = (code.class_digit() >= 4, s);
-            if s > 0 && best.is_none_or(|(bk, _, _)| key > bk) {
-                best = Some((key, i, code));
-                if key == (true, 3) {
-                    break;
-                }
+        // Only a code at the start is stronger than a failure code followed by its
+        // enhanced code, and the start is looked at first.
+        key >= (true, 2)
+    };
+    if !consider(start) {
+        // Every digit 2 to 5 after the start, in order: two SIMD searches merged.
+        let rest = b.get(start + 1..).unwrap_or_default();
+        let mut low = memchr::memchr3_iter(b'2', b'3', b'4', rest).peekable();
+        let mut fives = memchr::memchr_iter(b'5', rest).peekable();
+        loop {
+            let next = match (low.peek(), fives.peek()) {
+                (Some(&x), Some(&y)) if x < y => low.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => fives.next(),
+                (Some(_), None) => low.next(),
+                (None, None) => None,
+            };
+            let Some(off) = next else { break };
+            let i = start + 1 + off;
+            if i + 3 > b.len() {
+                break;
             }
-            i += 3;
-        } else {
-            i += 1;
+            if left_ok(b, i) && consider(i) {
+                break;
+            }
         }
     }
     if let Some((_, at, code)) = best {
@@ -341,24 +355,21 @@ fn first_enhanced(
     from: usize,
     class: Option<u8>,
 ) -> Option<(EnhancedCode, usize, usize)> {
-    let mut i = from;
-    while i < b.len() {
-        let off = b[i..]
-            .iter()
-            .position(|&c| matches!(c, b'2' | b'4' | b'5'))?;
-        i += off;
-        if (i == 0 || left_ok(b, i) || matches!(b[i - 1], b'[' | b'-'))
-            && b.get(i + 1) == Some(&b'.')
+    // Every status code has a dot right after its class digit.
+    for dot in memchr::memchr_iter(b'.', b.get(from + 1..)?) {
+        let i = from + dot;
+        if !matches!(b[i], b'2' | b'4' | b'5')
+            || !(i == 0 || left_ok(b, i) || matches!(b[i - 1], b'[' | b'-'))
         {
-            if let Some((e, end)) = enhanced_at(b, i) {
-                // Away from a reply code, only the defined subjects (0 to 7) count: "Exim
-                // 4.96.2" is a version, not a status code.
-                if e.subject() <= 7 && class.is_none_or(|c| c == e.class().digit()) {
-                    return Some((e, i, end));
-                }
+            continue;
+        }
+        if let Some((e, end)) = enhanced_at(b, i) {
+            // Away from a reply code, only the defined subjects (0 to 7) count: "Exim
+            // 4.96.2" is a version, not a status code.
+            if e.subject() <= 7 && class.is_none_or(|c| c == e.class().digit()) {
+                return Some((e, i, end));
             }
         }
-        i += 1;
     }
     None
 }

@@ -10,7 +10,9 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, MatchKind};
 
 use crate::code::ReplyCode;
 use crate::enhanced::EnhancedCode;
@@ -18,7 +20,8 @@ use crate::macros::named_enum;
 use crate::model::{Command, Outcome, Reason};
 use crate::provider::Provider;
 use crate::tables::{
-    LITERAL_TERMS, LITERALS, MAX_LITERAL_LEN, RULES, TERM_RULES, TERM_WORDS, TERMS,
+    ANCHOR_LEN, ANCHOR_LITERAL_IDS, ANCHOR_LITERALS, ANCHORS, LITERAL_TERMS, LITERALS,
+    MAX_LITERAL_LEN, RULES, TERM_RULES, TERM_WORDS, TERMS,
 };
 
 named_enum! {
@@ -187,14 +190,27 @@ pub(crate) fn context_rule(command: Command, from: Reason) -> Option<&'static Co
         .find(|c| c.command == command && c.from == from)
 }
 
-fn matcher() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
+/// The compiled anchors: an Aho-Corasick DFA, walked byte by byte through the crate's
+/// public `Automaton` interface so that several parts of one input can be walked at once.
+struct Matcher {
+    dfa: DFA,
+    start: StateID,
+}
+
+fn matcher() -> &'static Matcher {
+    static M: OnceLock<Matcher> = OnceLock::new();
+    M.get_or_init(|| {
+        let dfa = DFA::builder()
             .match_kind(MatchKind::Standard)
-            .build(LITERALS.iter())
-            .expect("the rule literals are validated at build time")
+            .ascii_case_insensitive(true)
+            .byte_classes(true)
+            .prefilter(false)
+            .build(ANCHORS.iter())
+            .expect("the rule literals are validated at build time");
+        let start = dfa
+            .start_state(Anchored::No)
+            .expect("an unanchored start state exists");
+        Matcher { dfa, start }
     })
 }
 
@@ -203,8 +219,82 @@ pub(crate) fn warm_up() {
     let _ = matcher();
 }
 
+impl Matcher {
+    /// Calls `found(end, state)` for every position where a match state is reached. A DFA
+    /// walk is a chain of dependent table lookups, so a longer text is cut into four parts
+    /// (overlapping by an anchor's length) walked in lock step: four independent chains.
+    #[inline]
+    fn walk(&self, text: &[u8], found: &mut impl FnMut(usize, StateID)) {
+        let dfa = &self.dfa;
+        let step = |s: StateID, c: u8| dfa.next_state(Anchored::No, s, c);
+        let hit = |s: StateID| dfa.is_special(s) && dfa.is_match(s);
+        // Four parts only pay off when each is much longer than the overlap.
+        if text.len() < 8 * ANCHOR_LEN {
+            let mut s = self.start;
+            for (i, &c) in text.iter().enumerate() {
+                s = step(s, c);
+                if hit(s) {
+                    found(i + 1, s);
+                }
+            }
+            return;
+        }
+        let q = text.len() / 4;
+        let back = ANCHOR_LEN - 1;
+        let from = [0, q - back, 2 * q - back, 3 * q - back];
+        let to = [q, 2 * q, 3 * q, text.len()];
+        let (a, b, c, d) = (
+            &text[from[0]..from[0] + q],
+            &text[from[1]..from[1] + q],
+            &text[from[2]..from[2] + q],
+            &text[from[3]..from[3] + q],
+        );
+        let mut s = [self.start; 4];
+        for (j, (((&ca, &cb), &cc), &cd)) in a.iter().zip(b).zip(c).zip(d).enumerate() {
+            s = [
+                step(s[0], ca),
+                step(s[1], cb),
+                step(s[2], cc),
+                step(s[3], cd),
+            ];
+            // Special states have the lowest ids: one test for all four.
+            if dfa.is_special(s[0].min(s[1]).min(s[2]).min(s[3])) {
+                for k in 0..4 {
+                    if hit(s[k]) {
+                        found(from[k] + j + 1, s[k]);
+                    }
+                }
+            }
+        }
+        for k in 0..4 {
+            let mut sk = s[k];
+            for (i, &c) in text.iter().enumerate().take(to[k]).skip(from[k] + q) {
+                sk = step(sk, c);
+                if hit(sk) {
+                    found(i + 1, sk);
+                }
+            }
+        }
+    }
+}
+
+/// True when the normalizer would change more than letter case: control bytes (CR, LF, tab,
+/// NUL...) or runs of spaces. Without them the input is scanned in place.
+fn needs_normalizing(input: &[u8]) -> bool {
+    let Some((&last, _)) = input.split_last() else {
+        return false;
+    };
+    let odd = |c: u8| (c < b' ') | (c == 0x7f);
+    input
+        .iter()
+        .zip(&input[1..])
+        .fold(odd(last), |acc, (&a, &b)| {
+            acc | odd(a) | ((a == b' ') & (b == b' '))
+        })
+}
+
 const BUF: usize = 1024;
-const MAX_LIST: usize = 192;
+const MAX_LIST: usize = 96;
 
 /// The terms found in one input.
 pub(crate) struct Hits {
@@ -244,6 +334,53 @@ impl Hits {
         }
     }
 
+    /// Completes the anchors matched at `end` into literals and records their terms.
+    /// `first`/`last` say whether `text` is the first/last chunk of the input: a match that
+    /// touches the edge of a chunk is left to the chunk that holds both its sides.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn record(
+        &mut self,
+        dfa: &DFA,
+        text: &[u8],
+        end: usize,
+        sid: StateID,
+        reply_at: usize,
+        first: bool,
+        last: bool,
+    ) {
+        for i in 0..dfa.match_len(sid) {
+            let anchor = dfa.match_pattern(sid, i).as_usize();
+            let rest = ANCHORS[anchor].len();
+            let start = end - rest;
+            if !first && start == 0 {
+                continue;
+            }
+            let (lo, hi) = ANCHOR_LITERALS[anchor];
+            for &lit in &ANCHOR_LITERAL_IDS[usize::from(lo)..usize::from(hi)] {
+                let literal = LITERALS[usize::from(lit)].as_bytes();
+                let stop = start + literal.len();
+                if stop > text.len() || (!last && stop == text.len()) {
+                    continue;
+                }
+                if !text[end..stop].eq_ignore_ascii_case(&literal[rest..]) {
+                    continue;
+                }
+                let (tlo, thi) = LITERAL_TERMS[usize::from(lit)];
+                for &t in &crate::tables::LITERAL_TERM_IDS[usize::from(tlo)..usize::from(thi)] {
+                    let term = TERMS[usize::from(t)];
+                    if term.left && start > 0 && is_word(text[start - 1]) {
+                        continue;
+                    }
+                    if term.right && stop < text.len() && is_word(text[stop]) {
+                        continue;
+                    }
+                    self.set(t, start >= reply_at);
+                }
+            }
+        }
+    }
+
     fn has(&self, term: u16, in_reply: bool) -> bool {
         let bits = if in_reply {
             &self.reply_bits
@@ -269,12 +406,21 @@ pub(crate) struct Facts {
 }
 
 impl Scan {
-    /// Normalizes `input` chunk by chunk and records every term that occurs.
-    /// `marker` is the reply code whose later repetitions (multi-line prefixes) are skipped.
-    pub(crate) fn run(input: &[u8], marker: Option<(usize, ReplyCode)>) -> Scan {
-        let ac = matcher();
+    /// Records every term that occurs in `input`. `reply_from` is where the reply code
+    /// starts (0 without one); `marker` is the code of a multi-line reply, whose repetitions
+    /// as line prefixes (`550-5.7.1`) are skipped. Input with control bytes, runs of spaces or
+    /// line prefixes is normalized first, chunk by chunk, into a buffer on the stack; any
+    /// other input is scanned in place.
+    pub(crate) fn run(input: &[u8], reply_from: usize, marker: Option<ReplyCode>) -> Scan {
+        let m = matcher();
         let mut hits = Hits::new();
-        let mut norm = Normalizer::new(input, marker);
+        if marker.is_none() && !needs_normalizing(input) {
+            m.walk(input, &mut |end, sid| {
+                hits.record(&m.dfa, input, end, sid, reply_from, true, true);
+            });
+            return Scan { hits };
+        }
+        let mut norm = Normalizer::new(input, reply_from, marker);
         let mut buf = [0u8; BUF];
         let overlap = MAX_LITERAL_LEN + 1;
         let mut len = 0;
@@ -283,26 +429,11 @@ impl Scan {
         loop {
             len = norm.fill(&mut buf, len, base);
             let last = norm.done();
-            let reply_at = norm.reply_at.unwrap_or(usize::MAX);
-            for m in ac.find_overlapping_iter(&buf[..len]) {
-                let (s, e) = (m.start(), m.end());
-                // Matches touching a chunk edge are judged in the chunk that has both sides.
-                if (!first && s == 0) || (!last && e == len) {
-                    continue;
-                }
-                let lit = m.pattern().as_usize();
-                let (lo, hi) = LITERAL_TERMS[lit];
-                for &t in &crate::tables::LITERAL_TERM_IDS[usize::from(lo)..usize::from(hi)] {
-                    let term = TERMS[usize::from(t)];
-                    if term.left && s > 0 && is_word(buf[s - 1]) {
-                        continue;
-                    }
-                    if term.right && e < len && is_word(buf[e]) {
-                        continue;
-                    }
-                    hits.set(t, base + s >= reply_at);
-                }
-            }
+            let reply_at = norm.reply_at.map_or(usize::MAX, |r| r.saturating_sub(base));
+            let text = &buf[..len];
+            m.walk(text, &mut |end, sid| {
+                hits.record(&m.dfa, text, end, sid, reply_at, first, last);
+            });
             if last {
                 break;
             }
@@ -393,23 +524,27 @@ struct Normalizer<'a> {
     input: &'a [u8],
     pos: usize,
     space: bool,
-    marker: Option<(usize, [u8; 3])>,
-    /// The normalized offset where the reply code starts (0 without a code).
+    /// The reply code of a multi-line reply, whose repetitions as line prefixes are skipped.
+    marker: Option<[u8; 3]>,
+    /// Where the reply starts in the input.
+    reply_from: usize,
+    /// The normalized offset where the reply starts, once reached.
     reply_at: Option<usize>,
 }
 
 impl<'a> Normalizer<'a> {
-    fn new(input: &'a [u8], marker: Option<(usize, ReplyCode)>) -> Self {
-        let marker = marker.map(|(at, c)| {
+    fn new(input: &'a [u8], reply_from: usize, marker: Option<ReplyCode>) -> Self {
+        let marker = marker.map(|c| {
             let d = c.as_str().as_bytes();
-            (at, [d[0], d[1], d[2]])
+            [d[0], d[1], d[2]]
         });
         Normalizer {
             input,
             pos: 0,
             space: true,
-            reply_at: if marker.is_none() { Some(0) } else { None },
             marker,
+            reply_from,
+            reply_at: None,
         }
     }
 
@@ -420,11 +555,11 @@ impl<'a> Normalizer<'a> {
     /// Length of a continuation prefix at `i` (the code, `-` or space, an optional enhanced
     /// code and its space), or 0.
     fn prefix_len(&self, i: usize) -> usize {
-        let Some((at, code)) = self.marker else {
+        let Some(code) = self.marker else {
             return 0;
         };
         let b = self.input;
-        if i <= at || b.get(i..i + 3) != Some(&code[..]) {
+        if i <= self.reply_from || b.get(i..i + 3) != Some(&code[..]) {
             return 0;
         }
         match b.get(i + 3) {
@@ -443,15 +578,13 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Appends normalized bytes to `buf[len..]` until it is full or the input ends; `base`
-    /// is the normalized offset of `buf[0]`.
-    fn fill(&mut self, buf: &mut [u8; BUF], mut len: usize, base: usize) -> usize {
+    /// is the normalized offset of `buf[0]`. Works a token (a run of non-space bytes) at a
+    /// time.
+    fn fill(&mut self, buf: &mut [u8], mut len: usize, base: usize) -> usize {
         let b = self.input;
-        while self.pos < b.len() && len < BUF {
-            if self.reply_at.is_none() && self.marker.is_some_and(|(at, _)| self.pos >= at) {
-                self.reply_at = Some(base + len);
-            }
-            let c = b[self.pos];
-            if crate::parse::is_space(c) || c < 0x20 || c == 0x7f {
+        let cap = buf.len();
+        while self.pos < b.len() && len < cap {
+            if is_separator(b[self.pos]) {
                 self.space = true;
                 self.pos += 1;
                 continue;
@@ -462,20 +595,35 @@ impl<'a> Normalizer<'a> {
                     self.pos += skip;
                     continue;
                 }
+                self.space = false;
                 if len > 0 {
                     buf[len] = b' ';
                     len += 1;
-                    self.space = false;
-                    continue;
+                    if len == cap {
+                        break;
+                    }
                 }
-                self.space = false;
             }
-            buf[len] = c.to_ascii_lowercase();
-            len += 1;
-            self.pos += 1;
+            let start = self.pos;
+            let room = (cap - len).min(b.len() - start);
+            let token = &b[start..start + room];
+            let n = token.iter().position(|&c| is_separator(c)).unwrap_or(room);
+            for (dst, &c) in buf[len..len + n].iter_mut().zip(&token[..n]) {
+                *dst = c.to_ascii_lowercase();
+            }
+            if self.reply_at.is_none() && self.reply_from < start + n {
+                self.reply_at = Some(base + len + self.reply_from.saturating_sub(start));
+            }
+            len += n;
+            self.pos = start + n;
         }
         len
     }
+}
+
+/// White space and control bytes, which the normalizer turns into one space.
+fn is_separator(c: u8) -> bool {
+    c <= b' ' || c == 0x7f
 }
 
 #[cfg(test)]
@@ -483,8 +631,8 @@ mod tests {
     use super::*;
 
     fn normalized(s: &str, code: Option<u16>) -> String {
-        let marker = code.map(|c| (0, ReplyCode::new(c).unwrap()));
-        let mut n = Normalizer::new(s.as_bytes(), marker);
+        let marker = code.map(|c| ReplyCode::new(c).unwrap());
+        let mut n = Normalizer::new(s.as_bytes(), 0, marker);
         let mut buf = [0u8; BUF];
         let len = n.fill(&mut buf, 0, 0);
         String::from_utf8(buf[..len].to_vec()).unwrap()
