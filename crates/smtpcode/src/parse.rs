@@ -230,11 +230,8 @@ fn enhanced_after(b: &[u8], end: usize) -> Option<(EnhancedCode, usize)> {
     let mut i = end;
     let mut seps = 0;
     while i < b.len()
-        && seps < 6
-        && matches!(
-            b[i],
-            b' ' | b'\t' | b'-' | b':' | b'\'' | b'"' | b'#' | b'('
-        )
+        && seps < 8
+        && (is_space(b[i]) || matches!(b[i], b'-' | b':' | b'\'' | b'"' | b'#' | b'('))
     {
         i += 1;
         seps += 1;
