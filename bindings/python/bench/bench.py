@@ -5,7 +5,8 @@
 Reads the ``input`` column of the shared corpus (``../shared/corpus/sisimai-dev.tsv`` beside
 the repository by default; nothing is copied into the repository) and measures, in one run:
 
-* ``smtpcode.classify`` per call (str input, the usual case; bytes too);
+* ``smtpcode.classify`` per call (str input, the usual case; bytes too; and a bare "550",
+  which shows the fixed cost of a call);
 * ``smtpcode.classify_many`` per reply (default threads, and ``threads=1``);
 * a straightforward pure-Python classifier doing the same work: a dict of codes plus a list
   of compiled regexes over the same phrases (built at run time from the core crate's data
@@ -156,6 +157,13 @@ def main() -> int:
             classify(line)
         return len(raw)
 
+    short = ["550"] * 1000
+
+    def loop_short() -> int:
+        for line in short:
+            classify(line)
+        return len(short)
+
     def many_default() -> int:
         return len(classify_many(batch))
 
@@ -170,6 +178,7 @@ def main() -> int:
     s, r = args.seconds, args.rounds
     t_str = per_item(loop_str, s, r)
     t_bytes = per_item(loop_bytes, s, r)
+    t_short = per_item(loop_short, s, r)
     t_many = per_item(many_default, s, r)
     t_many1 = per_item(many_one_thread, s, r)
     t_pure = per_item(loop_pure, s, r)
@@ -189,6 +198,7 @@ def main() -> int:
     rows = [
         ("classify(str), per call", t_str, "<= 1 us: %s" % mark(t_str <= 1e-6)),
         ("classify(bytes), per call", t_bytes, ""),
+        ('classify("550"), per call (the fixed cost)', t_short, ""),
         ("classify_many(list of %d str), per reply" % len(batch), t_many,
          ">= 2 M/s: %s" % mark(1 / t_many >= 2e6)),
         ("classify_many(..., threads=1), per reply", t_many1, ""),
