@@ -256,3 +256,24 @@ fn hint_for(p: Provider) -> &'static str {
         .and_then(|r| r.terms().next())
         .unwrap_or("")
 }
+
+/// The README's table of reasons says what `data/reasons.tsv` says.
+#[test]
+fn readme_reason_table_matches_the_data() {
+    let readme = std::fs::read_to_string(common::table_dir().join("../../../README.md")).unwrap();
+    let mut seen = 0;
+    for line in readme.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+        let Ok(reason) = cells[0].trim_matches('`').parse::<Reason>() else {
+            continue;
+        };
+        let info = reason.info();
+        let (pb, pa, _) = info.permanent();
+        let (tb, ta, _) = info.transient();
+        assert_eq!(cells[1], info.summary(), "README row for {reason}");
+        assert_eq!(cells[2], format!("{pb} / {pa}"), "README row for {reason}");
+        assert_eq!(cells[3], format!("{tb} / {ta}"), "README row for {reason}");
+        seen += 1;
+    }
+    assert_eq!(seen, Reason::ALL.len(), "the README lists every reason once");
+}
