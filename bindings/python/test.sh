@@ -2,7 +2,8 @@
 # The Python package's test command (`make test-python`).
 #
 # 1. Builds the sdist with maturin, checks that it carries the core crate and its data files,
-#    and builds the wheel *from the sdist* with pip (the PEP 517 path `pip install` takes).
+#    and builds the wheel from the sdist's files with pip (the PEP 517 path `pip install`
+#    takes).
 # 2. Installs that one abi3 wheel into a fresh venv per CPython found, 3.9 and later
 #    (pyenv's interpreters when pyenv is there, else python3; $SMTPCODE_PYTHONS overrides
 #    with a space-separated list of interpreters), with pytest and hypothesis.
@@ -100,7 +101,14 @@ if missing:
 print("test-python: %s has the core crate and its %d data files"
       % (sdist.name, len(list((root / "crates/smtpcode/data").glob("*.tsv")))))
 EOF
-"$build/bin/python" -m pip wheel -q --no-deps -w "$dist" "$sdist"
+# Unpack with fresh modification times (-m): the sdist's files all carry one old date, and
+# cargo, seeing sources older than its last build in the shared target directory, would
+# otherwise reuse stale artifacts.
+src="$WORK/sdist-src"
+rm -rf "$src"
+mkdir -p "$src"
+tar -xzmf "$sdist" -C "$src" --strip-components=1
+"$build/bin/python" -m pip wheel -q --no-deps -w "$dist" "$src"
 wheel=$(ls "$dist"/smtpcode-*.whl)
 say "built $(basename "$wheel") from $(basename "$sdist")"
 
