@@ -22,6 +22,11 @@ impl<'py> Reply<'py> {
     /// Accepts `str` and `bytes` (and their subclasses); anything else is an
     /// `InvalidTypeError` naming `what`.
     pub fn extract(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
+        Self::extract_or(obj, || what.to_owned())
+    }
+
+    /// Like [`Reply::extract`], with the name built only when there is an error.
+    pub fn extract_or(obj: &Bound<'py, PyAny>, what: impl FnOnce() -> String) -> PyResult<Self> {
         if let Ok(b) = obj.cast::<PyBytes>() {
             return Ok(Reply::Bytes(b.clone()));
         }
@@ -31,7 +36,7 @@ impl<'py> Reply<'py> {
                 Err(_) => Ok(Reply::Owned(escaped(s))),
             };
         }
-        Err(errors::wrong_type(obj, what, "str or bytes"))
+        Err(errors::wrong_type(obj, &what(), "str or bytes"))
     }
 
     /// The bytes.

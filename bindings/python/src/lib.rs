@@ -28,7 +28,7 @@ use records::{PyClassification, PyCodeInfo, PyEnhancedInfo, PyReply};
 const DETACH_ABOVE: usize = 4096;
 
 /// How many replies `classify_many` converts before each GIL-free classification pass.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 1024;
 
 /// `classify_many` splits a chunk over threads only when each thread gets at least this many
 /// replies (a thread costs some tens of microseconds to start).
@@ -128,8 +128,10 @@ fn classify_many<'py>(
         held.clear();
         for item in iter.by_ref().take(CHUNK) {
             let item = item?;
-            let what = format!("classify_many() item {}", out.len() + held.len());
-            held.push(Reply::extract(&item, &what)?);
+            let index = out.len() + held.len();
+            held.push(Reply::extract_or(&item, || {
+                format!("classify_many() item {index}")
+            })?);
         }
         let slices: Vec<&[u8]> = held.iter().map(Reply::as_bytes).collect();
         let results = py.detach(|| classify_all(&slices, ctx, threads));
