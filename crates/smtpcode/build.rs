@@ -157,7 +157,7 @@ fn enum_value(t: &Table, line: usize, s: &str, allowed: &[&str], ty: &str) -> St
 }
 
 /// How many leading bytes of each rule literal go into the automaton (see `ANCHORS`).
-const ANCHOR_LEN: usize = 16;
+const ANCHOR_LEN: usize = 12;
 
 const BOUNCES: &[&str] = &["none", "soft", "hard", "block"];
 const OUTCOMES: &[&str] = &[

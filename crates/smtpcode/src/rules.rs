@@ -229,7 +229,7 @@ impl Matcher {
         let step = |s: StateID, c: u8| dfa.next_state(Anchored::No, s, c);
         let hit = |s: StateID| dfa.is_special(s) && dfa.is_match(s);
         // Four parts only pay off when each is much longer than the overlap.
-        if text.len() < 8 * ANCHOR_LEN {
+        if text.len() < 6 * ANCHOR_LEN {
             let mut s = self.start;
             for (i, &c) in text.iter().enumerate() {
                 s = step(s, c);
@@ -394,6 +394,54 @@ impl Hits {
 /// What the scan of one input established.
 pub(crate) struct Scan {
     hits: Hits,
+    /// The rules that use at least one of the terms found, sorted (precedence order), or
+    /// `None` when there were too many to list and every rule must be checked.
+    candidates: Option<Candidates>,
+}
+
+const MAX_CANDIDATES: usize = 160;
+
+/// A short sorted list of rule indices, on the stack.
+pub(crate) struct Candidates {
+    ids: [u16; MAX_CANDIDATES],
+    len: usize,
+}
+
+impl Candidates {
+    fn of(hits: &Hits) -> Option<Candidates> {
+        if hits.overflow {
+            return None;
+        }
+        let mut c = Candidates {
+            ids: [0; MAX_CANDIDATES],
+            len: 0,
+        };
+        for &t in &hits.list[..hits.len] {
+            let (lo, hi) = TERM_RULES[usize::from(t)];
+            for &r in &crate::tables::TERM_RULE_IDS[usize::from(lo)..usize::from(hi)] {
+                if c.len == MAX_CANDIDATES {
+                    return None;
+                }
+                c.ids[c.len] = r;
+                c.len += 1;
+            }
+        }
+        let ids = &mut c.ids[..c.len];
+        ids.sort_unstable();
+        let mut n = 0;
+        for i in 0..ids.len() {
+            if i == 0 || ids[i] != ids[i - 1] {
+                ids[n] = ids[i];
+                n += 1;
+            }
+        }
+        c.len = n;
+        Some(c)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &u16> {
+        self.ids[..self.len].iter()
+    }
 }
 
 /// The facts a rule's conditions are checked against.
@@ -418,7 +466,7 @@ impl Scan {
             m.walk(input, &mut |end, sid| {
                 hits.record(&m.dfa, input, end, sid, reply_from, true, true);
             });
-            return Scan { hits };
+            return Scan::from(hits);
         }
         let mut norm = Normalizer::new(input, reply_from, marker);
         let mut buf = [0u8; BUF];
@@ -442,7 +490,12 @@ impl Scan {
             len = overlap;
             first = false;
         }
-        Scan { hits }
+        Scan::from(hits)
+    }
+
+    fn from(hits: Hits) -> Scan {
+        let candidates = Candidates::of(&hits);
+        Scan { hits, candidates }
     }
 
     /// The first rule (in precedence order) of `want` tiers whose terms all occurred (in the
@@ -453,26 +506,15 @@ impl Scan {
         in_reply: bool,
         want: impl Fn(Tier) -> bool,
     ) -> Option<&'static Rule> {
-        let mut best = usize::MAX;
-        let mut consider = |r: usize| {
-            if r < best {
-                let rule = &RULES[r];
-                if want(rule.tier) && self.satisfied(rule, facts, in_reply) {
-                    best = r;
-                }
-            }
-        };
-        if self.hits.overflow {
-            (0..RULES.len()).for_each(&mut consider);
-        } else {
-            for &t in &self.hits.list[..self.hits.len] {
-                let (lo, hi) = TERM_RULES[usize::from(t)];
-                for &r in &crate::tables::TERM_RULE_IDS[usize::from(lo)..usize::from(hi)] {
-                    consider(usize::from(r));
-                }
-            }
+        let fits = |rule: &Rule| want(rule.tier) && self.satisfied(rule, facts, in_reply);
+        match &self.candidates {
+            // Rule indices are in precedence order: the first that fits is the best.
+            Some(c) => c
+                .iter()
+                .map(|&r| &RULES[usize::from(r)])
+                .find(|rule| fits(rule)),
+            None => RULES.iter().find(|rule| fits(rule)),
         }
-        RULES.get(best)
     }
 
     fn satisfied(&self, rule: &Rule, f: &Facts, in_reply: bool) -> bool {

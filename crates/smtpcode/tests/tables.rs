@@ -275,5 +275,9 @@ fn readme_reason_table_matches_the_data() {
         assert_eq!(cells[3], format!("{tb} / {ta}"), "README row for {reason}");
         seen += 1;
     }
-    assert_eq!(seen, Reason::ALL.len(), "the README lists every reason once");
+    assert_eq!(
+        seen,
+        Reason::ALL.len(),
+        "the README lists every reason once"
+    );
 }
