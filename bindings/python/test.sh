@@ -7,7 +7,9 @@
 # 2. Installs that one abi3 wheel into a fresh venv per CPython found, 3.9 and later
 #    (pyenv's interpreters when pyenv is there, else python3; $SMTPCODE_PYTHONS overrides
 #    with a space-separated list of interpreters), with pytest and hypothesis.
-# 3. Runs the pytest suite (bindings/python/tests) on each, and mypy.stubtest plus mypy over
+# 3. Builds the command (`smtpcode`, release) from the same tree, so that tests/test_bounce.py
+#    can check parse_bounce against `smtpcode bounce --format json` ($SMTPCODE_BIN).
+# 4. Runs the pytest suite (bindings/python/tests) on each, and mypy.stubtest plus mypy over
 #    the tests on the newest.
 #
 # Venvs, the sdist and the wheel go to .venv-python/ (gitignored); cargo builds into
@@ -18,6 +20,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PKG="$ROOT/bindings/python"
 WORK="${SMTPCODE_PY_WORK:-$ROOT/.venv-python}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/py}"
+case "$CARGO_TARGET_DIR" in /*) ;; *) CARGO_TARGET_DIR="$PWD/$CARGO_TARGET_DIR" ;; esac
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 mkdir -p "$WORK"
 
@@ -111,6 +114,11 @@ tar -xzmf "$sdist" -C "$src" --strip-components=1
 "$build/bin/python" -m pip wheel -q --no-deps -w "$dist" "$src"
 wheel=$(ls "$dist"/smtpcode-*.whl)
 say "built $(basename "$wheel") from $(basename "$sdist")"
+
+# --- The command, for the bounce tests' comparison with its JSON ----------------------------
+"${CARGO:-cargo}" build -q --release --manifest-path "$ROOT/Cargo.toml" -p smtpcode-cli
+export SMTPCODE_BIN="$CARGO_TARGET_DIR/release/smtpcode"
+say "built $SMTPCODE_BIN"
 
 # --- Install and test on each interpreter ---------------------------------------------------
 tested=()

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyModule, PyTuple};
+use smtpcode::bounce::{DsnAction, Format, Kind};
 use smtpcode::{Action, Basis, Bounce, Command, Outcome, Reason};
 
 use crate::errors;
@@ -19,6 +20,9 @@ struct Members {
     action: Vec<Py<PyAny>>,
     command: Vec<Py<PyAny>>,
     basis: Vec<Py<PyAny>>,
+    bounce_kind: Vec<Py<PyAny>>,
+    dsn_action: Vec<Py<PyAny>>,
+    bounce_format: Vec<Py<PyAny>>,
 }
 
 static MEMBERS: PyOnceLock<Members> = PyOnceLock::new();
@@ -47,6 +51,9 @@ fn members(py: Python<'_>) -> PyResult<&Members> {
             action: load("Action", Action::ALL.len())?,
             command: load("Command", Command::ALL.len())?,
             basis: load("Basis", Basis::ALL.len())?,
+            bounce_kind: load("BounceKind", Kind::ALL.len())?,
+            dsn_action: load("DsnAction", DsnAction::ALL.len())?,
+            bounce_format: load("BounceFormat", Format::ALL.len())?,
         })
     })
 }
@@ -100,6 +107,9 @@ py_enum! {
     Action => action,
     Command => command,
     Basis => basis,
+    Kind => bounce_kind,
+    DsnAction => dsn_action,
+    Format => bounce_format,
 }
 
 /// The snake_case names of `E`, in order, as a tuple (the module constants `*_NAMES`).

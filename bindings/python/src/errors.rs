@@ -23,6 +23,14 @@ create_exception!(
 );
 create_exception!(
     smtpcode,
+    BounceError,
+    SmtpCodeError,
+    "parse_bounce() could not read the input as an email message: it is empty, or does not \
+     start with header fields, or the email package could not turn an email.message.Message \
+     into bytes. The attribute `kind` is \"empty\", \"not_a_message\" or \"not_serializable\"."
+);
+create_exception!(
+    smtpcode,
     InvalidCodeError,
     SmtpCodeError,
     "A value that is not a reply code (three digits) or not an enhanced status code \
@@ -92,6 +100,20 @@ pub fn parse_error(py: Python<'_>, e: smtpcode::ParseError) -> PyErr {
         _ => "other",
     };
     let err = ParseError::new_err(e.to_string());
+    if let Err(set) = err.value(py).setattr("kind", kind) {
+        return set;
+    }
+    err
+}
+
+/// A `BounceError` with the core crate's message and a `kind` attribute.
+pub fn bounce_error(py: Python<'_>, e: smtpcode::bounce::BounceError) -> PyErr {
+    let kind = match e {
+        smtpcode::bounce::BounceError::Empty => "empty",
+        smtpcode::bounce::BounceError::NotAMessage => "not_a_message",
+        _ => "other",
+    };
+    let err = BounceError::new_err(e.to_string());
     if let Err(set) = err.value(py).setattr("kind", kind) {
         return set;
     }

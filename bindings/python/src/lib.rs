@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+mod bounce;
 mod enums;
 mod errors;
 mod input;
@@ -15,12 +16,14 @@ mod records;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyInt, PyList, PyString, PyTuple};
+use smtpcode::bounce::{DsnAction, Format, Kind};
 use smtpcode::{
     Action, Basis, Bounce, Command, Context, EnhancedCode, InvalidReplyCode, Outcome, Reason,
     ReplyCode,
 };
 
-use input::Reply;
+use bounce::{PyBounceRecipient, PyBounceReport, PyOriginalMessage};
+use input::{Message, Reply};
 use records::{PyClassification, PyCodeInfo, PyEnhancedInfo, PyReply};
 
 /// Inputs at least this long are classified with the GIL released (for shorter ones,
@@ -152,6 +155,19 @@ fn parse(py: Python<'_>, reply: &Bound<'_, PyAny>) -> PyResult<PyReply> {
         .map_err(|e| errors::parse_error(py, e))
 }
 
+/// Parses a whole bounce message (the raw bytes, or an `email.message.Message`) into a
+/// `BounceReport`, with the GIL released while the core crate reads it; raises `BounceError`
+/// when the input is empty or is not an email message.
+#[pyfunction]
+fn parse_bounce(py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<PyBounceReport> {
+    let message = Message::extract(message, "parse_bounce()")?;
+    let bytes = message.as_bytes();
+    let report = py
+        .detach(|| smtpcode::bounce::parse(bytes))
+        .map_err(|e| errors::bounce_error(py, e))?;
+    PyBounceReport::from_core(py, report)
+}
+
 /// The table row for a code given as an `int` or a `str` of three digits: `None` when the
 /// table has no row, an error when the value is not three digits.
 pub(crate) fn lookup_code(
@@ -252,11 +268,15 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(codes, m)?)?;
     m.add_function(wrap_pyfunction!(enhanced_codes, m)?)?;
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;
 
     m.add_class::<PyClassification>()?;
     m.add_class::<PyReply>()?;
     m.add_class::<PyCodeInfo>()?;
     m.add_class::<PyEnhancedInfo>()?;
+    m.add_class::<PyBounceReport>()?;
+    m.add_class::<PyBounceRecipient>()?;
+    m.add_class::<PyOriginalMessage>()?;
 
     m.add("SmtpCodeError", py.get_type::<errors::SmtpCodeError>())?;
     m.add("ParseError", py.get_type::<errors::ParseError>())?;
@@ -269,6 +289,8 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
         py.get_type::<errors::UnknownNameError>(),
     )?;
     m.add("InvalidTypeError", errors::invalid_type_error(py)?)?;
+    m.add("BounceError", py.get_type::<errors::BounceError>())?;
+    m.add("BOUNCE_MAX_PARSED", smtpcode::bounce::MAX_PARSED)?;
 
     m.add("OUTCOME_NAMES", enums::names::<Outcome>(py)?)?;
     m.add("BOUNCE_NAMES", enums::names::<Bounce>(py)?)?;
@@ -276,5 +298,8 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ACTION_NAMES", enums::names::<Action>(py)?)?;
     m.add("COMMAND_NAMES", enums::names::<Command>(py)?)?;
     m.add("BASIS_NAMES", enums::names::<Basis>(py)?)?;
+    m.add("BOUNCE_KIND_NAMES", enums::names::<Kind>(py)?)?;
+    m.add("DSN_ACTION_NAMES", enums::names::<DsnAction>(py)?)?;
+    m.add("BOUNCE_FORMAT_NAMES", enums::names::<Format>(py)?)?;
     Ok(())
 }

@@ -18,7 +18,7 @@ use crate::enums::PyEnum;
 use crate::errors;
 
 /// Python's `repr` of a string (single quotes, Python escapes).
-fn repr_str(py: Python<'_>, s: &str) -> String {
+pub(crate) fn repr_str(py: Python<'_>, s: &str) -> String {
     PyString::new(py, s)
         .repr()
         .map(|r| r.to_string())
@@ -32,13 +32,13 @@ fn reply_code(code: Option<u16>) -> PyResult<Option<ReplyCode>> {
 }
 
 /// An enhanced code argument (`"5.1.1"`) for a record constructor.
-fn enhanced_code(code: Option<&str>) -> PyResult<Option<EnhancedCode>> {
+pub(crate) fn enhanced_code(code: Option<&str>) -> PyResult<Option<EnhancedCode>> {
     code.map(|s| s.parse::<EnhancedCode>().map_err(errors::invalid_code))
         .transpose()
 }
 
 /// An optional enum value as its Python member, or `None`.
-fn opt_member<E: PyEnum>(py: Python<'_>, v: Option<E>) -> PyResult<Option<Py<PyAny>>> {
+pub(crate) fn opt_member<E: PyEnum>(py: Python<'_>, v: Option<E>) -> PyResult<Option<Py<PyAny>>> {
     v.map(|v| v.to_py(py)).transpose()
 }
 
@@ -256,7 +256,7 @@ impl PyClassification {
 
     /// The fields as a dict of plain values (enums as their snake_case strings), with the
     /// keys of the command's JSON output; `json.dumps` accepts it.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    pub(crate) fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (key, value) in CLASSIFICATION_FIELDS.iter().zip(self.values(py)?) {
             d.set_item(PyString::intern(py, key), value)?;
@@ -272,7 +272,7 @@ impl PyClassification {
         Ok((slf.get_type(), args))
     }
 
-    fn __repr__(&self, py: Python<'_>) -> String {
+    pub(crate) fn __repr__(&self, py: Python<'_>) -> String {
         let mut parts: Vec<String> = Vec::new();
         let opt = |v: Option<String>| v.unwrap_or_else(|| "None".into());
         parts.push(format!("code={}", opt(self.code().map(|c| c.to_string()))));

@@ -35,6 +35,9 @@ ENUMS: Dict[Type[enum.Enum], str] = {
     smtpcode.Action: "ACTION_NAMES",
     smtpcode.Command: "COMMAND_NAMES",
     smtpcode.Basis: "BASIS_NAMES",
+    smtpcode.BounceKind: "BOUNCE_KIND_NAMES",
+    smtpcode.DsnAction: "DSN_ACTION_NAMES",
+    smtpcode.BounceFormat: "BOUNCE_FORMAT_NAMES",
 }
 
 CLI_KEYS = [

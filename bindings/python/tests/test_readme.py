@@ -1,17 +1,21 @@
 """The Python examples of the README (the blocks marked `test-python`) run as written: the
 webhook example against stub callbacks, the smtplib example against a small SMTP server on
-127.0.0.1 that refuses some recipients."""
+127.0.0.1 that refuses some recipients, the bounce example on a fixture of tests/data/bounces."""
 
 import contextlib
 import io
+import shutil
 import re
 import socketserver
 import threading
+from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
+
+import pytest
 
 import smtpcode
 
-from conftest import REPO
+from conftest import GOLDEN, REPO
 
 README = REPO / "README.md"
 BLOCK = re.compile(r"<!-- test-python[^>]*-->\s*```python\n(.*?)```", re.S)
@@ -23,8 +27,22 @@ def blocks() -> List[str]:
 
 def test_readme_has_the_examples() -> None:
     found = blocks()
-    assert len(found) >= 2, "README.md lost its test-python examples"
+    assert len(found) >= 3, "README.md lost its test-python examples"
     assert any("on_bounce" in b for b in found) and any("smtplib" in b for b in found)
+    assert any("parse_bounce" in b for b in found)
+
+
+def test_bounce_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (code,) = [b for b in blocks() if "parse_bounce" in b]
+    shutil.copy(GOLDEN / "bounces" / "postfix-dsn.eml", tmp_path / "bounce.eml")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    assert out.getvalue() == (
+        "jane@example.com 5.1.1 hard mailbox_unknown suppress\n"
+        "full@example.net 4.2.2 soft mailbox_full retry\n"
+    )
 
 
 def test_webhook_example() -> None:

@@ -5,17 +5,36 @@
 >>> c.bounce, c.reason, c.action
 (<Bounce.HARD: 'hard'>, <Reason.MAILBOX_UNKNOWN: 'mailbox_unknown'>, <Action.SUPPRESS: 'suppress'>)
 
+Whole bounce messages (bytes or an ``email.message.Message``) go to ``parse_bounce``, which
+returns a ``BounceReport`` with one ``BounceRecipient`` (and its ``Classification``) per
+recipient.
+
 Every answer comes from the Rust core crate; this package converts types. See
 ``help(smtpcode.classify)`` and the stub ``smtpcode/_smtpcode.pyi`` for the whole API.
 """
 
-from ._enums import Action, Basis, Bounce, Command, Outcome, Reason
+from ._enums import (
+    Action,
+    Basis,
+    Bounce,
+    BounceFormat,
+    BounceKind,
+    Command,
+    DsnAction,
+    Outcome,
+    Reason,
+)
 from ._smtpcode import (
+    BOUNCE_MAX_PARSED,
+    BounceError,
+    BounceRecipient,
+    BounceReport,
     Classification,
     CodeInfo,
     EnhancedInfo,
     InvalidCodeError,
     InvalidTypeError,
+    OriginalMessage,
     ParseError,
     Reply,
     SmtpCodeError,
@@ -28,6 +47,7 @@ from ._smtpcode import (
     lookup,
     lookup_enhanced,
     parse,
+    parse_bounce,
     warm_up,
 )
 from ._smtplib import classify_refused, classify_smtp_error
@@ -45,11 +65,16 @@ __all__ = [
     "warm_up",
     "classify_smtp_error",
     "classify_refused",
+    "parse_bounce",
+    "BOUNCE_MAX_PARSED",
     # records
     "Classification",
     "Reply",
     "CodeInfo",
     "EnhancedInfo",
+    "BounceReport",
+    "BounceRecipient",
+    "OriginalMessage",
     # enums
     "Outcome",
     "Bounce",
@@ -57,10 +82,14 @@ __all__ = [
     "Action",
     "Command",
     "Basis",
+    "BounceKind",
+    "DsnAction",
+    "BounceFormat",
     # errors
     "SmtpCodeError",
     "ParseError",
     "InvalidCodeError",
     "UnknownNameError",
     "InvalidTypeError",
+    "BounceError",
 ]

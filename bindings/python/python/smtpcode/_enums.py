@@ -1,4 +1,5 @@
-"""The enums of a classification, built from the names the native module exports.
+"""The enums of a classification and of a bounce report, built from the names the native
+module exports.
 
 Each enum is a ``str`` enum: its values are the stable snake_case names used by the JSON
 output, the C library and the Rust crate (``Reason.MAILBOX_UNKNOWN == "mailbox_unknown"``).
@@ -59,4 +60,20 @@ Basis = _build(
     "Basis",
     _smtpcode.BASIS_NAMES,
     "What decided the reason of a classification, in precedence order.",
+)
+BounceKind = _build(
+    "BounceKind",
+    _smtpcode.BOUNCE_KIND_NAMES,
+    "What kind of message a bounce report is about: delivery_failure, delay_notice, "
+    "success_notice, feedback (ARF), auto_reply (RFC 3834) or not_bounce.",
+)
+DsnAction = _build(
+    "DsnAction",
+    _smtpcode.DSN_ACTION_NAMES,
+    "The RFC 3464 Action of one recipient: failed, delayed, delivered, relayed or expanded.",
+)
+BounceFormat = _build(
+    "BounceFormat",
+    _smtpcode.BOUNCE_FORMAT_NAMES,
+    "Where a bounce report's recipients and diagnostics were read from.",
 )

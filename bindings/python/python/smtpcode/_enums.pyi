@@ -1,5 +1,5 @@
-"""The enums of a classification (hand-written stub, checked by mypy.stubtest and by
-tests/test_api.py against the names the native module exports)."""
+"""The enums of a classification and of a bounce report (hand-written stub, checked by
+mypy.stubtest and by tests/test_api.py against the names the native module exports)."""
 
 import enum
 
@@ -113,3 +113,44 @@ class Basis(str, enum.Enum):
     CONTEXT = "context"
     CLASS = "class"
     NOTHING = "nothing"
+
+class BounceKind(str, enum.Enum):
+    """What kind of message a bounce report is about: delivery_failure, delay_notice,
+    success_notice, feedback (ARF), auto_reply (RFC 3834) or not_bounce."""
+
+    def __str__(self) -> str: ...
+    def __format__(self, spec: str) -> str: ...
+
+    DELIVERY_FAILURE = "delivery_failure"
+    DELAY_NOTICE = "delay_notice"
+    SUCCESS_NOTICE = "success_notice"
+    FEEDBACK = "feedback"
+    AUTO_REPLY = "auto_reply"
+    NOT_BOUNCE = "not_bounce"
+
+class DsnAction(str, enum.Enum):
+    """The RFC 3464 Action of one recipient: failed, delayed, delivered, relayed or
+    expanded."""
+
+    def __str__(self) -> str: ...
+    def __format__(self, spec: str) -> str: ...
+
+    FAILED = "failed"
+    DELAYED = "delayed"
+    DELIVERED = "delivered"
+    RELAYED = "relayed"
+    EXPANDED = "expanded"
+
+class BounceFormat(str, enum.Enum):
+    """Where a bounce report's recipients and diagnostics were read from."""
+
+    def __str__(self) -> str: ...
+    def __format__(self, spec: str) -> str: ...
+
+    RFC3464 = "rfc3464"
+    DSN_TEXT = "dsn_text"
+    ARF = "arf"
+    JSON = "json"
+    TEXT = "text"
+    HEADERS = "headers"
+    NONE = "none"

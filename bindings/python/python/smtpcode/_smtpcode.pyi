@@ -3,9 +3,20 @@
 Everything here is re-exported by the package ``smtpcode``; import it from there.
 """
 
+import email.message
 from typing import Any, Final, Iterable, Optional, Tuple, Union, final, overload
 
-from smtpcode._enums import Action, Basis, Bounce, Command, Outcome, Reason
+from smtpcode._enums import (
+    Action,
+    Basis,
+    Bounce,
+    BounceFormat,
+    BounceKind,
+    Command,
+    DsnAction,
+    Outcome,
+    Reason,
+)
 
 __all__ = [
     "__version__",
@@ -17,21 +28,30 @@ __all__ = [
     "codes",
     "enhanced_codes",
     "warm_up",
+    "parse_bounce",
+    "BOUNCE_MAX_PARSED",
     "Classification",
     "Reply",
     "CodeInfo",
     "EnhancedInfo",
+    "BounceReport",
+    "BounceRecipient",
+    "OriginalMessage",
     "SmtpCodeError",
     "ParseError",
     "InvalidCodeError",
     "UnknownNameError",
     "InvalidTypeError",
+    "BounceError",
     "OUTCOME_NAMES",
     "BOUNCE_NAMES",
     "REASON_NAMES",
     "ACTION_NAMES",
     "COMMAND_NAMES",
     "BASIS_NAMES",
+    "BOUNCE_KIND_NAMES",
+    "DSN_ACTION_NAMES",
+    "BOUNCE_FORMAT_NAMES",
 ]
 
 __version__: Final[str]
@@ -42,9 +62,17 @@ REASON_NAMES: Final[Tuple[str, ...]]
 ACTION_NAMES: Final[Tuple[str, ...]]
 COMMAND_NAMES: Final[Tuple[str, ...]]
 BASIS_NAMES: Final[Tuple[str, ...]]
+BOUNCE_KIND_NAMES: Final[Tuple[str, ...]]
+DSN_ACTION_NAMES: Final[Tuple[str, ...]]
+BOUNCE_FORMAT_NAMES: Final[Tuple[str, ...]]
+
+#: The most bytes of one message that parse_bounce reads (4 MiB); a longer message is cut at
+#: a line end before this point and its report is marked ``truncated``.
+BOUNCE_MAX_PARSED: Final[int]
 
 _Reply = Union[str, bytes]
 _CommandArg = Union[Command, str, None]
+_Message = Union[bytes, bytearray, memoryview, email.message.Message]
 
 # Errors. Every class is a ValueError; InvalidTypeError is also a TypeError.
 
@@ -68,6 +96,14 @@ class UnknownNameError(SmtpCodeError):
 class InvalidTypeError(SmtpCodeError, TypeError):
     """An argument of the wrong type. Both a SmtpCodeError (so a ValueError) and a
     TypeError."""
+
+class BounceError(SmtpCodeError):
+    """parse_bounce() could not read the input as an email message. ``kind`` is "empty" (no
+    bytes other than white space), "not_a_message" (the input does not start with header
+    fields) or "not_serializable" (the email package could not turn an
+    email.message.Message into bytes; ``__cause__`` is its exception)."""
+
+    kind: str
 
 # Records. Frozen, hashable, comparable, picklable; to_dict() gives plain values.
 
@@ -281,6 +317,151 @@ class EnhancedInfo:
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+# Bounce records (parse_bounce). Frozen, hashable, comparable, picklable; to_dict() gives
+# plain values for json.dumps.
+
+@final
+class OriginalMessage:
+    """The headers of the original message, when a bounce includes the message or its
+    headers. ``from_`` has a trailing underscore (``from`` is a Python keyword)."""
+
+    def __new__(
+        cls,
+        message_id: Optional[str],
+        from_: Optional[str],
+        to: Optional[str],
+        subject: Optional[str],
+    ) -> "OriginalMessage": ...
+    @property
+    def message_id(self) -> Optional[str]:
+        """Message-ID."""
+    @property
+    def from_(self) -> Optional[str]:
+        """From."""
+    @property
+    def to(self) -> Optional[str]:
+        """To."""
+    @property
+    def subject(self) -> Optional[str]:
+        """Subject, decoded."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values: message_id, from, to, subject."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class BounceRecipient:
+    """One recipient of a bounce: the RFC 3464 fields and the classification of its
+    diagnostic (with the SMTP command as context)."""
+
+    def __new__(
+        cls,
+        recipient: str,
+        original_recipient: Optional[str],
+        dsn_action: Union[DsnAction, str, None],
+        status: Optional[str],
+        remote_mta: Optional[str],
+        diagnostic_type: Optional[str],
+        diagnostic: Optional[str],
+        command: _CommandArg,
+        classification: Classification,
+    ) -> "BounceRecipient": ...
+    @property
+    def recipient(self) -> str:
+        """The final recipient: the address the reporting MTA tried (Final-Recipient)."""
+    @property
+    def original_recipient(self) -> Optional[str]:
+        """The original recipient (Original-Recipient, an X-Original-To...), when given."""
+    @property
+    def dsn_action(self) -> Optional[DsnAction]:
+        """What happened (the RFC 3464 Action); for plain-text bounces, as the wording says."""
+    @property
+    def status(self) -> Optional[str]:
+        """The status code (Status, such as "5.1.1"), or the enhanced code of the diagnostic."""
+    @property
+    def remote_mta(self) -> Optional[str]:
+        """The remote MTA that gave the diagnostic (Remote-MTA, or the host a text names)."""
+    @property
+    def diagnostic_type(self) -> Optional[str]:
+        """The diagnostic type in lower case ("smtp", "x-postfix"...), when given."""
+    @property
+    def diagnostic(self) -> Optional[str]:
+        """The diagnostic text (Diagnostic-Code, or the text a plain-text bounce gives)."""
+    @property
+    def command(self) -> Optional[Command]:
+        """The SMTP command that got the reply, when the MTA says which."""
+    @property
+    def classification(self) -> Classification:
+        """The classification of the diagnostic. For feedback reports, auto-replies and
+        recipients without any diagnostic or status, the classification of nothing
+        (outcome unknown, bounce none)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values, with the keys of ``smtpcode bounce --format json``:
+        recipient, original_recipient, dsn_action, status, remote_mta, diagnostic_type,
+        diagnostic, command; and the classification's to_dict() under classification."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class BounceReport:
+    """What a bounce message says: what ``parse_bounce`` returns."""
+
+    def __new__(
+        cls,
+        kind: Union[BounceKind, str],
+        format: Union[BounceFormat, str],
+        reporting_mta: Optional[str],
+        from_: Optional[str],
+        subject: Optional[str],
+        feedback_type: Optional[str],
+        recipients: Iterable[BounceRecipient],
+        original: Optional[OriginalMessage],
+        truncated: bool,
+        problems: Iterable[str],
+    ) -> "BounceReport": ...
+    @property
+    def kind(self) -> BounceKind:
+        """delivery_failure, delay_notice, success_notice, feedback, auto_reply or
+        not_bounce."""
+    @property
+    def format(self) -> BounceFormat:
+        """Where the recipients and diagnostics were read from."""
+    @property
+    def reporting_mta(self) -> Optional[str]:
+        """The MTA that wrote the report (Reporting-MTA), when given."""
+    @property
+    def from_(self) -> Optional[str]:
+        """The bounce's own From (``from`` is a Python keyword)."""
+    @property
+    def subject(self) -> Optional[str]:
+        """The bounce's own Subject, decoded."""
+    @property
+    def feedback_type(self) -> Optional[str]:
+        """The feedback type of an ARF report ("abuse", "fraud", "opt-out"...)."""
+    @property
+    def recipients(self) -> Tuple[BounceRecipient, ...]:
+        """One record per recipient the message reports on, in order; may be empty (an
+        auto-reply from an unknown address, a message that is not a bounce)."""
+    @property
+    def original(self) -> Optional[OriginalMessage]:
+        """The original message's headers, when the bounce includes them."""
+    @property
+    def truncated(self) -> bool:
+        """True when only the first BOUNCE_MAX_PARSED bytes of the message were read."""
+    @property
+    def problems(self) -> Tuple[str, ...]:
+        """What was wrong with the message (malformed MIME, undecodable parts...), if
+        anything; the report is then partial."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values: kind, format, reporting_mta, from, subject,
+        feedback_type, recipients (a list of BounceRecipient.to_dict()), original (a dict or
+        None), truncated, problems (a list)."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
 # Functions.
 
 def classify(reply: _Reply, *, command: _CommandArg = None) -> Classification:
@@ -327,3 +508,16 @@ def enhanced_codes() -> Tuple[EnhancedInfo, ...]:
 def warm_up() -> None:
     """Builds the text matcher now rather than on the first classification (a few
     milliseconds, once per process)."""
+
+def parse_bounce(message: _Message) -> BounceReport:
+    """Parses a whole bounce message: its raw bytes (RFC 5322, CRLF or LF line ends, an mbox
+    "From " line allowed in front), or an ``email.message.Message`` (either policy), which is
+    serialized with its own policy by ``as_bytes()``. Reports the kind of message and, for
+    each recipient, the RFC 3464 fields and the classification of its diagnostic. The GIL is
+    released while parsing.
+
+    Raises BounceError when the input is empty or does not start with header fields, and
+    InvalidTypeError for any other type (a str included: encode it first). Malformed
+    messages give a partial report (``problems``), never an error; only the first
+    BOUNCE_MAX_PARSED bytes are read (``truncated``).
+    """
