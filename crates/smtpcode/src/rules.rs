@@ -1,12 +1,14 @@
 //! Rules over the reply text: the data model (`data/rules.tsv`, `data/providers.tsv`,
 //! `data/commands.tsv`, `data/context.tsv`) and the matcher that evaluates them.
 //!
-//! Every rule term is a literal phrase. All literals are compiled once, on first use, into
-//! one Aho-Corasick DFA; a classification normalizes the input (ASCII lower case, runs of
-//! white space to one space, repeated multi-line prefixes such as `550-5.7.1` removed) into
-//! a buffer on the stack, in chunks, and runs the DFA over it. Matched terms go into a bit
-//! set; then only the rules that use a matched term are checked. Nothing is allocated per
-//! classification and the work is linear in the input.
+//! Every rule term is a literal phrase, matched case-insensitively, with any run of white
+//! space read as one space. The first `ANCHOR_LEN` bytes of every literal (its anchor) are
+//! compiled once, on first use, into one Aho-Corasick DFA. A classification walks the input
+//! through it (in place, or, when the input has control bytes, runs of spaces or multi-line
+//! prefixes such as `550-5.7.1`, after normalizing it chunk by chunk into a buffer on the
+//! stack); each anchor found is completed into its literals by comparing the rest of the
+//! bytes. Matched terms go into a bit set; then only the rules that use a matched term are
+//! checked. Nothing is allocated per classification and the work is linear in the input.
 
 use std::sync::OnceLock;
 
