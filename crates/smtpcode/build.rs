@@ -846,6 +846,7 @@ fn main() {
         al_ids
     )
     .unwrap();
+    write_dfa(&mut g, Path::new(&out), &anchors);
     writeln!(
         g,
         "pub(crate) static LITERALS: [&str; {}] = {:?};",
@@ -1052,4 +1053,103 @@ fn parse_when(t: &Table, names: &Names, id: &str, s: &str) -> String {
     format!(
         "crate::rules::When {{ classes: {classes}, code: {code}, enhanced: {enhanced}, commands: {commands}, provider: {provider}, no_code: {no_code} }}"
     )
+}
+
+/// Compiles the anchors into an Aho-Corasick DFA (the `aho-corasick` crate does the
+/// construction) and writes it out as static tables: the reachable states renumbered with the
+/// match states first, the byte classes, and the transitions as little-endian `u16` in
+/// `OUT_DIR/dfa.bin`. The library walks them with no start-up cost and no indirection.
+fn write_dfa(g: &mut String, out: &Path, anchors: &[String]) {
+    use aho_corasick::automaton::Automaton;
+    use aho_corasick::{Anchored, MatchKind, dfa::DFA};
+    use std::collections::HashMap;
+
+    let dfa = DFA::builder()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .byte_classes(true)
+        .prefilter(false)
+        .build(anchors)
+        .expect("the anchors compile");
+    let start = dfa
+        .start_state(Anchored::No)
+        .expect("an unanchored start state");
+    // Every state reachable from the start, in breadth-first order.
+    let mut index: HashMap<u32, usize> = HashMap::new();
+    let mut states = vec![start];
+    index.insert(start.as_u32(), 0);
+    let mut i = 0;
+    while i < states.len() {
+        let s = states[i];
+        for b in 0..=255u8 {
+            let n = dfa.next_state(Anchored::No, s, b);
+            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(n.as_u32()) {
+                e.insert(states.len());
+                states.push(n);
+            }
+        }
+        i += 1;
+    }
+    let next = |s: usize, b: u8| index[&dfa.next_state(Anchored::No, states[s], b).as_u32()];
+    // Bytes that lead every state to the same place share a class.
+    let mut columns: HashMap<Vec<usize>, u8> = HashMap::new();
+    let mut class = [0u8; 256];
+    for b in 0..=255u8 {
+        let column: Vec<usize> = (0..states.len()).map(|s| next(s, b)).collect();
+        let n = u8::try_from(columns.len()).expect("at most 256 byte classes");
+        class[usize::from(b)] = *columns.entry(column).or_insert(n);
+    }
+    let shift = columns.len().next_power_of_two().trailing_zeros();
+    // Match states first, so that "is this a match state" is one comparison.
+    let mut order: Vec<usize> = (0..states.len()).collect();
+    order.sort_by_key(|&s| !dfa.is_match(states[s]));
+    let mut renamed = vec![0usize; states.len()];
+    for (new, &old) in order.iter().enumerate() {
+        renamed[old] = new;
+    }
+    let matches = states.iter().filter(|&&s| dfa.is_match(s)).count();
+    assert!(
+        states.len() <= usize::from(u16::MAX),
+        "too many DFA states for u16 ids"
+    );
+    let mut trans = vec![0u8; (states.len() << shift) * 2];
+    let mut first_byte = [0u8; 256];
+    for (c, &k) in class.iter().enumerate() {
+        first_byte[usize::from(k)] = c as u8;
+    }
+    for (old, &new) in renamed.iter().enumerate() {
+        for k in 0..columns.len() {
+            let to = renamed[next(old, first_byte[k])] as u16;
+            let at = ((new << shift) | k) * 2;
+            trans[at..at + 2].copy_from_slice(&to.to_le_bytes());
+        }
+    }
+    std::fs::write(out.join("dfa.bin"), &trans).unwrap();
+    let mut ranges = Vec::new();
+    let mut ids = Vec::new();
+    for &old in &order[..matches] {
+        let s = states[old];
+        let lo = ids.len();
+        ids.extend((0..dfa.match_len(s)).map(|i| dfa.match_pattern(s, i).as_usize()));
+        ranges.push((lo, ids.len()));
+    }
+    writeln!(g, "pub(crate) static DFA_CLASS: [u8; 256] = {class:?};").unwrap();
+    writeln!(g, "pub(crate) const DFA_SHIFT: u32 = {shift};").unwrap();
+    writeln!(g, "pub(crate) const DFA_START: usize = {};", renamed[0]).unwrap();
+    writeln!(g, "pub(crate) const DFA_MATCH_STATES: usize = {matches};").unwrap();
+    writeln!(g, "pub(crate) static DFA_TRANS: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/dfa.bin\"));").unwrap();
+    writeln!(
+        g,
+        "pub(crate) static DFA_MATCHES: [(u16, u16); {}] = {:?};",
+        ranges.len(),
+        ranges
+    )
+    .unwrap();
+    writeln!(
+        g,
+        "pub(crate) static DFA_MATCH_ANCHORS: [u16; {}] = {:?};",
+        ids.len(),
+        ids
+    )
+    .unwrap();
 }

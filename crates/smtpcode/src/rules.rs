@@ -3,18 +3,13 @@
 //!
 //! Every rule term is a literal phrase, matched case-insensitively, with any run of white
 //! space read as one space. The first `ANCHOR_LEN` bytes of every literal (its anchor) are
-//! compiled once, on first use, into one Aho-Corasick DFA. A classification walks the input
+//! compiled at build time into one Aho-Corasick DFA (constructed by the `aho-corasick` crate
+//! in `build.rs`, stored as static tables). A classification walks the input
 //! through it (in place, or, when the input has control bytes, runs of spaces or multi-line
 //! prefixes such as `550-5.7.1`, after normalizing it chunk by chunk into a buffer on the
 //! stack); each anchor found is completed into its literals by comparing the rest of the
 //! bytes. Matched terms go into a bit set; then only the rules that use a matched term are
 //! checked. Nothing is allocated per classification and the work is linear in the input.
-
-use std::sync::OnceLock;
-
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind};
 
 use crate::code::ReplyCode;
 use crate::enhanced::EnhancedCode;
@@ -22,7 +17,8 @@ use crate::macros::named_enum;
 use crate::model::{Command, Outcome, Reason};
 use crate::provider::Provider;
 use crate::tables::{
-    ANCHOR_LEN, ANCHOR_LITERAL_IDS, ANCHOR_LITERALS, ANCHORS, LITERAL_TERMS, LITERALS,
+    ANCHOR_LEN, ANCHOR_LITERAL_IDS, ANCHOR_LITERALS, ANCHORS, DFA_CLASS, DFA_MATCH_ANCHORS,
+    DFA_MATCH_STATES, DFA_MATCHES, DFA_SHIFT, DFA_START, DFA_TRANS, LITERAL_TERMS, LITERALS,
     MAX_LITERAL_LEN, RULES, TERM_RULES, TERM_WORDS, TERMS,
 };
 
@@ -192,89 +188,81 @@ pub(crate) fn context_rule(command: Command, from: Reason) -> Option<&'static Co
         .find(|c| c.command == command && c.from == from)
 }
 
-/// The compiled anchors: an Aho-Corasick DFA, walked byte by byte through the crate's
-/// public `Automaton` interface so that several parts of one input can be walked at once.
-struct Matcher {
-    dfa: DFA,
-    start: StateID,
+/// One step of the anchors' DFA (compiled at build time, see `build.rs`): the state after
+/// reading byte `c` in state `s`.
+#[inline(always)]
+fn step(s: usize, c: u8) -> usize {
+    let i = ((s << DFA_SHIFT) | usize::from(DFA_CLASS[usize::from(c)])) * 2;
+    match DFA_TRANS.get(i..i + 2) {
+        Some(&[lo, hi]) => usize::from(u16::from_le_bytes([lo, hi])),
+        _ => DFA_START,
+    }
 }
 
-fn matcher() -> &'static Matcher {
-    static M: OnceLock<Matcher> = OnceLock::new();
-    M.get_or_init(|| {
-        let dfa = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .byte_classes(true)
-            .prefilter(false)
-            .build(ANCHORS.iter())
-            .expect("the rule literals are validated at build time");
-        let start = dfa
-            .start_state(Anchored::No)
-            .expect("an unanchored start state exists");
-        Matcher { dfa, start }
-    })
+/// True when some anchors end at state `s` (match states have the lowest numbers).
+#[inline(always)]
+fn is_match(s: usize) -> bool {
+    s < DFA_MATCH_STATES
 }
 
-/// Builds the matcher now rather than on the first classification.
+/// Touches every page of the DFA so that the first classification does not pay for the page
+/// faults of its tables.
 pub(crate) fn warm_up() {
-    let _ = matcher();
+    let sum = DFA_TRANS
+        .iter()
+        .step_by(4096)
+        .fold(0u8, |a, &b| a.wrapping_add(b));
+    std::hint::black_box(sum);
 }
 
-impl Matcher {
-    /// Calls `found(end, state)` for every position where a match state is reached. A DFA
-    /// walk is a chain of dependent table lookups, so a longer text is cut into four parts
-    /// (overlapping by an anchor's length) walked in lock step: four independent chains.
-    #[inline]
-    fn walk(&self, text: &[u8], found: &mut impl FnMut(usize, StateID)) {
-        let dfa = &self.dfa;
-        let step = |s: StateID, c: u8| dfa.next_state(Anchored::No, s, c);
-        let hit = |s: StateID| dfa.is_special(s) && dfa.is_match(s);
-        // Four parts only pay off when each is much longer than the overlap.
-        if text.len() < 6 * ANCHOR_LEN {
-            let mut s = self.start;
-            for (i, &c) in text.iter().enumerate() {
-                s = step(s, c);
-                if hit(s) {
-                    found(i + 1, s);
-                }
+/// Calls `found(end, state)` for every position where a match state is reached. A DFA walk
+/// is a chain of dependent table lookups, so a longer text is cut into four parts
+/// (overlapping by an anchor's length) walked in lock step: four independent chains.
+#[inline]
+fn walk(text: &[u8], found: &mut impl FnMut(usize, usize)) {
+    // Four parts only pay off when each is much longer than the overlap.
+    if text.len() < 6 * ANCHOR_LEN {
+        let mut s = DFA_START;
+        for (i, &c) in text.iter().enumerate() {
+            s = step(s, c);
+            if is_match(s) {
+                found(i + 1, s);
             }
-            return;
         }
-        let q = text.len() / 4;
-        let back = ANCHOR_LEN - 1;
-        let from = [0, q - back, 2 * q - back, 3 * q - back];
-        let to = [q, 2 * q, 3 * q, text.len()];
-        let (a, b, c, d) = (
-            &text[from[0]..from[0] + q],
-            &text[from[1]..from[1] + q],
-            &text[from[2]..from[2] + q],
-            &text[from[3]..from[3] + q],
-        );
-        let mut s = [self.start; 4];
-        for (j, (((&ca, &cb), &cc), &cd)) in a.iter().zip(b).zip(c).zip(d).enumerate() {
-            s = [
-                step(s[0], ca),
-                step(s[1], cb),
-                step(s[2], cc),
-                step(s[3], cd),
-            ];
-            // Special states have the lowest ids: one test for all four.
-            if dfa.is_special(s[0].min(s[1]).min(s[2]).min(s[3])) {
-                for k in 0..4 {
-                    if hit(s[k]) {
-                        found(from[k] + j + 1, s[k]);
-                    }
+        return;
+    }
+    let q = text.len() / 4;
+    let back = ANCHOR_LEN - 1;
+    let from = [0, q - back, 2 * q - back, 3 * q - back];
+    let to = [q, 2 * q, 3 * q, text.len()];
+    let (a, b, c, d) = (
+        &text[from[0]..from[0] + q],
+        &text[from[1]..from[1] + q],
+        &text[from[2]..from[2] + q],
+        &text[from[3]..from[3] + q],
+    );
+    let mut s = [DFA_START; 4];
+    for (j, (((&ca, &cb), &cc), &cd)) in a.iter().zip(b).zip(c).zip(d).enumerate() {
+        s = [
+            step(s[0], ca),
+            step(s[1], cb),
+            step(s[2], cc),
+            step(s[3], cd),
+        ];
+        if is_match(s[0].min(s[1]).min(s[2]).min(s[3])) {
+            for k in 0..4 {
+                if is_match(s[k]) {
+                    found(from[k] + j + 1, s[k]);
                 }
             }
         }
-        for k in 0..4 {
-            let mut sk = s[k];
-            for (i, &c) in text.iter().enumerate().take(to[k]).skip(from[k] + q) {
-                sk = step(sk, c);
-                if hit(sk) {
-                    found(i + 1, sk);
-                }
+    }
+    for k in 0..4 {
+        let mut sk = s[k];
+        for (i, &c) in text.iter().enumerate().take(to[k]).skip(from[k] + q) {
+            sk = step(sk, c);
+            if is_match(sk) {
+                found(i + 1, sk);
             }
         }
     }
@@ -343,16 +331,16 @@ impl Hits {
     #[inline]
     fn record(
         &mut self,
-        dfa: &DFA,
         text: &[u8],
         end: usize,
-        sid: StateID,
+        state: usize,
         reply_at: usize,
         first: bool,
         last: bool,
     ) {
-        for i in 0..dfa.match_len(sid) {
-            let anchor = dfa.match_pattern(sid, i).as_usize();
+        let (mlo, mhi) = DFA_MATCHES[state];
+        for &anchor in &DFA_MATCH_ANCHORS[usize::from(mlo)..usize::from(mhi)] {
+            let anchor = usize::from(anchor);
             let rest = ANCHORS[anchor].len();
             let start = end - rest;
             if !first && start == 0 {
@@ -462,11 +450,10 @@ impl Scan {
     /// line prefixes is normalized first, chunk by chunk, into a buffer on the stack; any
     /// other input is scanned in place.
     pub(crate) fn run(input: &[u8], reply_from: usize, marker: Option<ReplyCode>) -> Scan {
-        let m = matcher();
         let mut hits = Hits::new();
         if marker.is_none() && !needs_normalizing(input) {
-            m.walk(input, &mut |end, sid| {
-                hits.record(&m.dfa, input, end, sid, reply_from, true, true);
+            walk(input, &mut |end, state| {
+                hits.record(input, end, state, reply_from, true, true);
             });
             return Scan::from(hits);
         }
@@ -481,8 +468,8 @@ impl Scan {
             let last = norm.done();
             let reply_at = norm.reply_at.map_or(usize::MAX, |r| r.saturating_sub(base));
             let text = &buf[..len];
-            m.walk(text, &mut |end, sid| {
-                hits.record(&m.dfa, text, end, sid, reply_at, first, last);
+            walk(text, &mut |end, state| {
+                hits.record(text, end, state, reply_at, first, last);
             });
             if last {
                 break;
