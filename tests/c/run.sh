@@ -151,7 +151,7 @@ memcheck() { # LOG PROGRAM...: run under memcheck, print the summary, fail on an
     log=$1
     shift
     if ! valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all \
-        --show-leak-kinds=all --suppressions=tests/c/valgrind.supp --log-file="$log" "$@"; then
+        --show-leak-kinds=all --log-file="$log" "$@"; then
         cat "$log" >&2
         fail "valgrind: $*"
     fi
