@@ -788,8 +788,7 @@ extern "C" {
  * `SMTPCODE_STATUS_INVALID_ARGUMENT` when `command` is out of range.
  *
  * The strings in `*out` are static: nothing to free. Allocates nothing; linear in `len`;
- * thread-safe. The first call in a process builds the text matcher (a few milliseconds; see
- * `smtpcode_warm_up()`).
+ * thread-safe.
  *
  * # Safety
  *
@@ -953,9 +952,9 @@ const char *smtpcode_status_str(uint32_t status);
 const char *smtpcode_version(void);
 
 /**
- * Builds the text matcher now, so that the first `smtpcode_classify()` call does not pay for
- * it (a few milliseconds, once per process). Optional; call it at daemon start-up.
- * Thread-safe: concurrent callers wait for one build. Returns `SMTPCODE_STATUS_OK`.
+ * Touches the text matcher's tables (compiled into the library) so that the first
+ * `smtpcode_classify()` call does not pay for their page faults. Optional and cheap; call it
+ * at daemon start-up if the first request matters. Thread-safe. Returns `SMTPCODE_STATUS_OK`.
  */
 smtpcode_status smtpcode_warm_up(void);
 

@@ -17,8 +17,7 @@
 //!   the life of the program, never to be freed or modified. Nothing is allocated for the
 //!   caller, so there is no `_free` function.
 //! * **Threads.** Every function is reentrant and thread-safe; the library has no global
-//!   mutable state (the read-only text matcher is built once, on first use, inside a
-//!   `std::sync::OnceLock`; `smtpcode_warm_up()` builds it ahead of time).
+//!   mutable state (the text matcher is a read-only table compiled into the library).
 //! * **Panics.** Each function runs behind a panic boundary: a bug that panics returns
 //!   `SMTPCODE_STATUS_PANIC` (or NULL / 0) instead of unwinding into C or aborting.
 //! * **ABI.** Before 1.0 the ABI may change with each minor version (0.x); patch releases keep
@@ -55,8 +54,7 @@ pub use types::{
 /// `SMTPCODE_STATUS_INVALID_ARGUMENT` when `command` is out of range.
 ///
 /// The strings in `*out` are static: nothing to free. Allocates nothing; linear in `len`;
-/// thread-safe. The first call in a process builds the text matcher (a few milliseconds; see
-/// `smtpcode_warm_up()`).
+/// thread-safe.
 ///
 /// # Safety
 ///
@@ -361,9 +359,9 @@ pub extern "C" fn smtpcode_version() -> *const c_char {
     }
 }
 
-/// Builds the text matcher now, so that the first `smtpcode_classify()` call does not pay for
-/// it (a few milliseconds, once per process). Optional; call it at daemon start-up.
-/// Thread-safe: concurrent callers wait for one build. Returns `SMTPCODE_STATUS_OK`.
+/// Touches the text matcher's tables (compiled into the library) so that the first
+/// `smtpcode_classify()` call does not pay for their page faults. Optional and cheap; call it
+/// at daemon start-up if the first request matters. Thread-safe. Returns `SMTPCODE_STATUS_OK`.
 #[unsafe(no_mangle)]
 pub extern "C" fn smtpcode_warm_up() -> smtpcode_status {
     ffi_panic_boundary! {

@@ -74,8 +74,9 @@ pub use parse::{Reply, parse};
 pub use provider::{Provider, ProviderInfo, providers};
 pub use rules::{ContextRule, Rule, Tier, context_rules, rules};
 
-/// Builds the text matcher now. Classification builds it on first use (a few milliseconds,
-/// once per process); call this at start-up to keep that out of the first request.
+/// Touches the text matcher's tables now. They are compiled into the binary (nothing is
+/// built at run time); this only spares the first classification the page faults of reading
+/// them from the executable. Optional; cheap; call it at start-up if the first request matters.
 pub fn warm_up() {
     rules::warm_up();
 }
