@@ -3,17 +3,18 @@
 
 use pyo3::exceptions::{PyException, PyUnicodeEncodeError};
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString, PyType};
 
 use crate::errors;
 
 /// The text of one reply argument, kept alive while the core crate reads it (possibly with
-/// the GIL released: every variant is `Send`).
-pub enum Reply<'py> {
+/// the GIL released, on any thread: the type is `Send` and `Sync`; it must be dropped by a
+/// thread attached to the interpreter, as the Python objects it holds are released then).
+pub enum Reply {
     /// A `bytes` object, read in place.
-    Bytes(Bound<'py, PyBytes>),
+    Bytes(PyBackedBytes),
     /// A `str`, as UTF-8.
     Str(PyBackedStr),
     /// A `str` that is not valid Unicode (lone surrogates): its `surrogateescape` encoding,
@@ -21,17 +22,17 @@ pub enum Reply<'py> {
     Owned(Vec<u8>),
 }
 
-impl<'py> Reply<'py> {
+impl Reply {
     /// Accepts `str` and `bytes` (and their subclasses); anything else is an
     /// `InvalidTypeError` naming `what`.
-    pub fn extract(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Self> {
+    pub fn extract(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
         Self::extract_or(obj, || what.to_owned())
     }
 
     /// Like [`Reply::extract`], with the name built only when there is an error.
-    pub fn extract_or(obj: &Bound<'py, PyAny>, what: impl FnOnce() -> String) -> PyResult<Self> {
+    pub fn extract_or(obj: &Bound<'_, PyAny>, what: impl FnOnce() -> String) -> PyResult<Self> {
         if let Ok(b) = obj.cast::<PyBytes>() {
-            return Ok(Reply::Bytes(b.clone()));
+            return Ok(Reply::Bytes(PyBackedBytes::from(b.clone())));
         }
         if let Ok(s) = obj.cast::<PyString>() {
             return match PyBackedStr::try_from(s.clone()) {
@@ -45,7 +46,7 @@ impl<'py> Reply<'py> {
     /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         match self {
-            Reply::Bytes(b) => b.as_bytes(),
+            Reply::Bytes(b) => b,
             Reply::Str(s) => s.as_bytes(),
             Reply::Owned(v) => v,
         }

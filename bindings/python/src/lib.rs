@@ -12,7 +12,10 @@ mod bounce;
 mod enums;
 mod errors;
 mod input;
+mod many;
 mod records;
+
+use std::sync::OnceLock;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyInt, PyList, PyString, PyTuple};
@@ -30,15 +33,20 @@ use records::{PyClassification, PyCodeInfo, PyEnhancedInfo, PyReply};
 /// releasing and taking it back costs more than the classification).
 const DETACH_ABOVE: usize = 4096;
 
-/// How many replies `classify_many` converts before each GIL-free classification pass.
-const CHUNK: usize = 1024;
-
-/// `classify_many` splits a chunk over threads only when each thread gets at least this many
-/// replies (a thread costs some tens of microseconds to start).
-const PER_THREAD: usize = 256;
-
-/// The default number of threads of `classify_many`: the available cores, at most this many.
+/// The most threads `classify_many` uses (by default, the available cores up to this many):
+/// more would not make it faster, as the Python side of the work, on the calling thread,
+/// sets the pace well before.
 const MAX_THREADS: usize = 8;
+
+/// The default number of threads of `classify_many`: the available cores, at most
+/// [`MAX_THREADS`]. Asked once per process (the answer comes from system calls and cgroup
+/// files, which cost more than classifying a few replies).
+fn default_threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+    })
+}
 
 /// The `command=` argument as a classification context.
 fn context(command: Option<&Bound<'_, PyAny>>) -> PyResult<Context> {
@@ -67,35 +75,9 @@ fn classify(
     Ok(c.into())
 }
 
-/// Classifies `inputs` on up to `threads` threads (the calling one included), in order.
-fn classify_all(inputs: &[&[u8]], ctx: Context, threads: usize) -> Vec<smtpcode::Classification> {
-    let run = |part: &[&[u8]]| -> Vec<smtpcode::Classification> {
-        part.iter()
-            .map(|s| smtpcode::classify_with(*s, ctx))
-            .collect()
-    };
-    let threads = threads.min(inputs.len() / PER_THREAD).max(1);
-    if threads == 1 {
-        return run(inputs);
-    }
-    let per = inputs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let mut parts = inputs.chunks(per);
-        let first = parts.next().unwrap_or_default();
-        let others: Vec<_> = parts.map(|part| scope.spawn(move || run(part))).collect();
-        let mut out = run(first);
-        for handle in others {
-            match handle.join() {
-                Ok(v) => out.extend(v),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
-}
-
 /// Classifies every reply of an iterable, with the GIL released while classifying, on up to
-/// `threads` threads; returns a list in input order.
+/// `threads` threads (see `many.rs` for how the work is shared); returns a list in input
+/// order.
 #[pyfunction]
 #[pyo3(signature = (replies, *, command = None, threads = None))]
 fn classify_many<'py>(
@@ -111,8 +93,8 @@ fn classify_many<'py>(
                 "classify_many(): threads must be at least 1",
             ));
         }
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS)),
+        Some(n) => n.min(MAX_THREADS),
+        None => default_threads(),
     };
     if replies.is_instance_of::<PyString>() || replies.is_instance_of::<PyBytes>() {
         return Err(errors::wrong_type(
@@ -124,25 +106,11 @@ fn classify_many<'py>(
     let iter = replies
         .try_iter()
         .map_err(|_| errors::wrong_type(replies, "classify_many()", "an iterable of replies"))?;
-    let out = PyList::empty(py);
-    let mut held: Vec<Reply<'py>> = Vec::with_capacity(CHUNK);
-    let mut iter = iter.peekable();
-    while iter.peek().is_some() {
-        held.clear();
-        for item in iter.by_ref().take(CHUNK) {
-            let item = item?;
-            let index = out.len() + held.len();
-            held.push(Reply::extract_or(&item, || {
-                format!("classify_many() item {index}")
-            })?);
-        }
-        let slices: Vec<&[u8]> = held.iter().map(Reply::as_bytes).collect();
-        let results = py.detach(|| classify_all(&slices, ctx, threads));
-        for c in results {
-            out.append(Bound::new(py, PyClassification::from(c))?)?;
-        }
-    }
-    Ok(out)
+    let length = match replies.cast::<PyList>() {
+        Ok(list) => Some(list.len()),
+        Err(_) => replies.cast::<PyTuple>().ok().map(|t| t.len()),
+    };
+    many::classify_many(py, iter, ctx, threads, length)
 }
 
 /// Finds the reply code, the enhanced status code and the text; raises `ParseError` when

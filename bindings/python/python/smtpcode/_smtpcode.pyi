@@ -478,8 +478,10 @@ def classify_many(
     replies: Iterable[_Reply], *, command: _CommandArg = None, threads: Optional[int] = None
 ) -> list[Classification]:
     """Classifies every reply of an iterable, in order, and returns a list. The GIL is
-    released while classifying, and large batches are split over ``threads`` threads (by
-    default the available cores, at most 8; ``threads=1`` stays on the calling thread)."""
+    released while classifying, and large batches use up to ``threads`` threads (by default
+    the available cores; at most 8; ``threads=1`` stays on the calling thread): the calling
+    thread takes the items and makes the records while the others classify. Signals such as
+    Ctrl-C are handled between chunks of replies."""
 
 def parse(reply: _Reply) -> Reply:
     """Finds the reply code, the enhanced status code and the text. Raises ParseError when
