@@ -846,7 +846,7 @@ fn main() {
         al_ids
     )
     .unwrap();
-    write_dfa(&mut g, Path::new(&out), &anchors);
+    write_dfa(&mut g, &anchors);
     writeln!(
         g,
         "pub(crate) static LITERALS: [&str; {}] = {:?};",
@@ -1057,9 +1057,9 @@ fn parse_when(t: &Table, names: &Names, id: &str, s: &str) -> String {
 
 /// Compiles the anchors into an Aho-Corasick DFA (the `aho-corasick` crate does the
 /// construction) and writes it out as static tables: the reachable states renumbered with the
-/// match states first, the byte classes, and the transitions as little-endian `u16` in
-/// `OUT_DIR/dfa.bin`. The library walks them with no start-up cost and no indirection.
-fn write_dfa(g: &mut String, out: &Path, anchors: &[String]) {
+/// match states first, the byte classes, and the transitions as a `u16` array. The library
+/// walks them with no start-up cost and no indirection.
+fn write_dfa(g: &mut String, anchors: &[String]) {
     use aho_corasick::automaton::Automaton;
     use aho_corasick::{Anchored, MatchKind, dfa::DFA};
     use std::collections::HashMap;
@@ -1112,19 +1112,17 @@ fn write_dfa(g: &mut String, out: &Path, anchors: &[String]) {
         states.len() <= usize::from(u16::MAX),
         "too many DFA states for u16 ids"
     );
-    let mut trans = vec![0u8; (states.len() << shift) * 2];
+    // A power-of-two length lets the walk mask its index instead of checking it.
+    let mut trans = vec![0u16; (states.len() << shift).next_power_of_two()];
     let mut first_byte = [0u8; 256];
     for (c, &k) in class.iter().enumerate() {
         first_byte[usize::from(k)] = c as u8;
     }
     for (old, &new) in renamed.iter().enumerate() {
         for k in 0..columns.len() {
-            let to = renamed[next(old, first_byte[k])] as u16;
-            let at = ((new << shift) | k) * 2;
-            trans[at..at + 2].copy_from_slice(&to.to_le_bytes());
+            trans[(new << shift) | k] = renamed[next(old, first_byte[k])] as u16;
         }
     }
-    std::fs::write(out.join("dfa.bin"), &trans).unwrap();
     let mut ranges = Vec::new();
     let mut ids = Vec::new();
     for &old in &order[..matches] {
@@ -1137,7 +1135,13 @@ fn write_dfa(g: &mut String, out: &Path, anchors: &[String]) {
     writeln!(g, "pub(crate) const DFA_SHIFT: u32 = {shift};").unwrap();
     writeln!(g, "pub(crate) const DFA_START: usize = {};", renamed[0]).unwrap();
     writeln!(g, "pub(crate) const DFA_MATCH_STATES: usize = {matches};").unwrap();
-    writeln!(g, "pub(crate) static DFA_TRANS: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/dfa.bin\"));").unwrap();
+    writeln!(
+        g,
+        "pub(crate) static DFA_TRANS: [u16; {}] = {:?};",
+        trans.len(),
+        trans
+    )
+    .unwrap();
     writeln!(
         g,
         "pub(crate) static DFA_MATCHES: [(u16, u16); {}] = {:?};",

@@ -215,8 +215,8 @@ fn enhanced_codes(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     PyTuple::new(py, smtpcode::enhanced_codes().iter().map(PyEnhancedInfo))
 }
 
-/// Builds the text matcher now rather than on the first classification (a few
-/// milliseconds, once per process).
+/// Touches the text matcher's tables (compiled in; nothing is built at run time) so that the
+/// first classification does not pay for their page faults. Optional and cheap.
 #[pyfunction]
 fn warm_up(py: Python<'_>) {
     py.detach(smtpcode::warm_up);

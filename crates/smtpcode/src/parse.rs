@@ -228,12 +228,18 @@ fn content_start(b: &[u8]) -> usize {
 /// `550 #5.1.1`, `550-'5.2.2`.
 fn enhanced_after(b: &[u8], end: usize) -> Option<(EnhancedCode, usize)> {
     let mut i = end;
+    // A run of white space counts as one separator, as everywhere else.
     let mut seps = 0;
-    while i < b.len()
-        && seps < 8
-        && (is_space(b[i]) || matches!(b[i], b'-' | b':' | b'\'' | b'"' | b'#' | b'('))
-    {
-        i += 1;
+    while i < b.len() && seps < 8 {
+        if is_space(b[i]) {
+            while i < b.len() && is_space(b[i]) {
+                i += 1;
+            }
+        } else if matches!(b[i], b'-' | b':' | b'\'' | b'"' | b'#' | b'(') {
+            i += 1;
+        } else {
+            break;
+        }
         seps += 1;
     }
     if i == end {

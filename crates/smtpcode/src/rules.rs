@@ -192,11 +192,9 @@ pub(crate) fn context_rule(command: Command, from: Reason) -> Option<&'static Co
 /// reading byte `c` in state `s`.
 #[inline(always)]
 fn step(s: usize, c: u8) -> usize {
-    let i = ((s << DFA_SHIFT) | usize::from(DFA_CLASS[usize::from(c)])) * 2;
-    match DFA_TRANS.get(i..i + 2) {
-        Some(&[lo, hi]) => usize::from(u16::from_le_bytes([lo, hi])),
-        _ => DFA_START,
-    }
+    let i = (s << DFA_SHIFT) | usize::from(DFA_CLASS[usize::from(c)]);
+    // The table's length is a power of two: the mask keeps the index in bounds.
+    usize::from(DFA_TRANS[i & (DFA_TRANS.len() - 1)])
 }
 
 /// True when some anchors end at state `s` (match states have the lowest numbers).
@@ -210,8 +208,8 @@ fn is_match(s: usize) -> bool {
 pub(crate) fn warm_up() {
     let sum = DFA_TRANS
         .iter()
-        .step_by(4096)
-        .fold(0u8, |a, &b| a.wrapping_add(b));
+        .step_by(4096 / std::mem::size_of::<u16>())
+        .fold(0u16, |a, &b| a.wrapping_add(b));
     std::hint::black_box(sum);
 }
 

@@ -154,3 +154,21 @@ fn one_mebibyte_lines() {
     check(&vec![0u8; 1 << 20]);
     check(&vec![0xffu8; 1 << 20]);
 }
+
+/// Inputs the properties above once found at fault, kept as plain tests.
+#[test]
+fn white_space_regressions() {
+    for single in [
+        "spam 550 5.1.1",
+        "5.1.1 550 - 5.1.1 550-5.7.1",
+        "spam 550 - - 5.1.1",
+    ] {
+        let wide = single.replace(' ', "\r\n ");
+        let (a, b) = (smtpcode::classify(single), smtpcode::classify(&wide));
+        assert_eq!(
+            (a.reason(), a.rule(), a.outcome()),
+            (b.reason(), b.rule(), b.outcome()),
+            "{single:?}"
+        );
+    }
+}

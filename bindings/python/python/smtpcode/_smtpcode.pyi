@@ -508,8 +508,9 @@ def enhanced_codes() -> Tuple[EnhancedInfo, ...]:
     """Every row of the enhanced status code registry, in registry order."""
 
 def warm_up() -> None:
-    """Builds the text matcher now rather than on the first classification (a few
-    milliseconds, once per process)."""
+    """Touches the text matcher's tables (compiled into the module; nothing is built at
+    run time) so that the first classification does not pay for their page faults.
+    Optional and cheap."""
 
 def parse_bounce(message: _Message) -> BounceReport:
     """Parses a whole bounce message: its raw bytes (RFC 5322, CRLF or LF line ends, an mbox
