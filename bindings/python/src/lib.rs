@@ -77,7 +77,7 @@ fn classify(
 
 /// Classifies every reply of an iterable, with the GIL released while classifying, on up to
 /// `threads` threads (see `many.rs` for how the work is shared); returns a list in input
-/// order.
+/// order, where equal classifications may be one shared object.
 #[pyfunction]
 #[pyo3(signature = (replies, *, command = None, threads = None))]
 fn classify_many<'py>(

@@ -27,6 +27,8 @@
 //! (the batch holds Python references, released with the GIL held). At most three chunks are
 //! alive at once: the one being converted, the one being classified and the one being taken.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, mpsc};
 
@@ -69,16 +71,67 @@ fn classify_one(reply: &Reply, ctx: Context) -> Classification {
     smtpcode::classify_with(reply.as_bytes(), ctx)
 }
 
-/// Appends classifications to `out` as `Classification` objects (with the GIL).
-fn append(
-    out: &Bound<'_, PyList>,
-    results: impl IntoIterator<Item = Classification>,
-) -> PyResult<()> {
-    let py = out.py();
-    for c in results {
-        out.append(Bound::new(py, PyClassification::from(c))?)?;
+/// Makes the `Classification` objects of one call. Equal classifications share one object
+/// (the objects are frozen, so nothing can tell them apart but `is`): a bounce log has a few
+/// hundred distinct answers, and handing out an existing object costs a fraction of making
+/// one. At most [`MAX_SHARED`] objects are kept, so memory stays bounded however many
+/// distinct answers come.
+struct Objects {
+    shared: HashMap<Key, Py<PyClassification>>,
+}
+
+/// The most objects [`Objects`] keeps for sharing.
+const MAX_SHARED: usize = 4096;
+
+/// A classification as a map key. Equal as classifications are; hashed on the fields that
+/// are not strings (cheap, and equal classifications have equal hashes), so that the long
+/// explanation strings are only compared, when the hashes meet.
+#[derive(PartialEq, Eq)]
+struct Key(Classification);
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let c = &self.0;
+        (
+            c.code(),
+            c.enhanced(),
+            c.reason(),
+            c.basis(),
+            c.command(),
+            c.provider(),
+        )
+            .hash(h);
     }
-    Ok(())
+}
+
+impl Objects {
+    fn new() -> Self {
+        Objects {
+            shared: HashMap::new(),
+        }
+    }
+
+    /// Appends classifications to `out` as `Classification` objects (with the GIL).
+    fn append(
+        &mut self,
+        out: &Bound<'_, PyList>,
+        results: impl IntoIterator<Item = Classification>,
+    ) -> PyResult<()> {
+        let py = out.py();
+        for c in results {
+            let key = Key(c);
+            if let Some(object) = self.shared.get(&key) {
+                out.append(object.bind(py))?;
+                continue;
+            }
+            let object = Py::new(py, PyClassification::from(c))?;
+            out.append(object.bind(py))?;
+            if self.shared.len() < MAX_SHARED {
+                self.shared.insert(key, object);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Classifies the replies of `iter` on up to `threads` threads (the calling one included),
@@ -92,6 +145,7 @@ pub fn classify_many<'py>(
     length: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
+    let mut objects = Objects::new();
     let mut source = Source {
         iter,
         taken: 0,
@@ -101,7 +155,7 @@ pub fn classify_many<'py>(
     };
     let first = source.take(if threads > 1 { SMALL_CHUNK } else { CHUNK })?;
     if threads > 1 && !source.ended {
-        pipeline(&out, source, first, ctx, threads - 1)?;
+        pipeline(&out, &mut objects, source, first, ctx, threads - 1)?;
         return Ok(out);
     }
     // One thread, or fewer replies than the pipeline's first chunk.
@@ -114,7 +168,7 @@ pub fn classify_many<'py>(
                 .map(|reply| classify_one(reply, ctx))
                 .collect()
         });
-        append(&out, results)?;
+        objects.append(&out, results)?;
         if source.ended {
             return Ok(out);
         }
@@ -239,11 +293,11 @@ impl Batch {
 
     /// Appends the classifications to `out`, in order (with the GIL), and releases the
     /// replies.
-    fn append_to(mut self, out: &Bound<'_, PyList>) -> PyResult<()> {
+    fn append_to(mut self, out: &Bound<'_, PyList>, objects: &mut Objects) -> PyResult<()> {
         for (i, slot) in std::mem::take(&mut self.blocks).into_iter().enumerate() {
             // A block is missing only when the worker that claimed it panicked: it is
             // classified here (the panic itself is raised when the workers are joined).
-            append(
+            objects.append(
                 out,
                 slot.into_inner().unwrap_or_else(|| self.classify_block(i)),
             )?;
@@ -273,6 +327,7 @@ fn help(mut current: Arc<Batch>, next: Option<&Batch>) -> Batch {
 /// the first chunk, already taken.
 fn pipeline(
     out: &Bound<'_, PyList>,
+    objects: &mut Objects,
     mut source: Source<'_>,
     first: Vec<Reply>,
     ctx: Context,
@@ -303,7 +358,7 @@ fn pipeline(
             }
             batch
         };
-        let result = run(out, &mut source, submit(first), &submit);
+        let result = run(out, objects, &mut source, submit(first), &submit);
         drop(senders);
         let ended = py.detach(|| handles.into_iter().map(|h| h.join()).collect::<Vec<_>>());
         for e in ended {
@@ -318,6 +373,7 @@ fn pipeline(
 /// The pipeline's loop, from the first chunk (`current`, handed to the workers) to the last.
 fn run(
     out: &Bound<'_, PyList>,
+    objects: &mut Objects,
     source: &mut Source<'_>,
     mut current: Arc<Batch>,
     submit: &impl Fn(Vec<Reply>) -> Arc<Batch>,
@@ -336,7 +392,7 @@ fn run(
                 next = (!replies.is_empty()).then(|| submit(replies));
             }
             if let Some(batch) = done.take() {
-                batch.append_to(out)?;
+                batch.append_to(out, objects)?;
             }
             py.check_signals()
         })();
@@ -357,7 +413,7 @@ fn run(
         }
     }
     match done {
-        Some(batch) => batch.append_to(out),
+        Some(batch) => batch.append_to(out, objects),
         None => Ok(()),
     }
 }

@@ -138,3 +138,19 @@ def test_ctrl_c_stops_a_long_call(corpus_lines: List[str], threads: int) -> None
     finally:
         gc.callbacks[:] = callbacks
     assert raised_after is not None and raised_after < 3 * sixth, (raised_after, sixth)
+
+
+def test_equal_answers_share_one_object(corpus_lines: List[str]) -> None:
+    """The records are frozen, so equal answers within one call are one object (up to some
+    thousands of distinct answers per call), each still equal to classify's answer."""
+    items = _items(corpus_lines, 5000)
+    expected = [smtpcode.classify(i) for i in items]
+    for threads in THREADS:
+        got = smtpcode.classify_many(items, threads=threads)
+        assert got == expected
+        assert len({id(c) for c in got}) == len(set(got)) < len(got) // 4
+    first, second, other = smtpcode.classify_many(
+        ["550 5.1.1 User unknown", "550 5.1.1 User unknown", "552 5.2.2 Mailbox full"]
+    )
+    assert first is second
+    assert other != first

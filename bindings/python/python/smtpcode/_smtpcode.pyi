@@ -481,7 +481,8 @@ def classify_many(
     released while classifying, and large batches use up to ``threads`` threads (by default
     the available cores; at most 8; ``threads=1`` stays on the calling thread): the calling
     thread takes the items and makes the records while the others classify. Signals such as
-    Ctrl-C are handled between chunks of replies."""
+    Ctrl-C are handled between chunks of replies. Equal classifications in the list may be
+    one shared object (they are frozen)."""
 
 def parse(reply: _Reply) -> Reply:
     """Finds the reply code, the enhanced status code and the text. Raises ParseError when
