@@ -26,7 +26,7 @@ pub fn next_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> io::Result<Option<bo
             break;
         }
         any = true;
-        let (part, used, done) = match memchr(chunk) {
+        let (part, used, done) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (&chunk[..i], i + 1, true),
             None => (chunk, chunk.len(), false),
         };
@@ -47,10 +47,6 @@ pub fn next_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> io::Result<Option<bo
         buf.pop();
     }
     Ok(Some(truncated))
-}
-
-fn memchr(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'\n')
 }
 
 #[cfg(test)]
