@@ -85,7 +85,7 @@ const MAX_SHARED: usize = 4096;
 
 /// A classification as a map key. Equal as classifications are; hashed on the fields that
 /// are not strings (cheap, and equal classifications have equal hashes), so that the long
-/// explanation strings are only compared, when the hashes meet.
+/// explanation strings are only compared when the hashes meet.
 #[derive(PartialEq, Eq)]
 struct Key(Classification);
 
