@@ -76,6 +76,7 @@ fn classify_one(reply: &Reply, ctx: Context) -> Classification {
 /// hundred distinct answers, and handing out an existing object costs a fraction of making
 /// one. At most [`MAX_SHARED`] objects are kept, so memory stays bounded however many
 /// distinct answers come.
+#[derive(Default)]
 struct Objects {
     shared: HashMap<Key, Py<PyClassification>>,
 }
@@ -105,12 +106,6 @@ impl Hash for Key {
 }
 
 impl Objects {
-    fn new() -> Self {
-        Objects {
-            shared: HashMap::new(),
-        }
-    }
-
     /// Appends classifications to `out` as `Classification` objects (with the GIL).
     fn append(
         &mut self,
@@ -145,7 +140,7 @@ pub fn classify_many<'py>(
     length: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
     let out = PyList::empty(py);
-    let mut objects = Objects::new();
+    let mut objects = Objects::default();
     let mut source = Source {
         iter,
         taken: 0,
