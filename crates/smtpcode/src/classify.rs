@@ -234,7 +234,8 @@ pub fn classify_with<B: AsRef<[u8]> + ?Sized>(input: &B, context: Context) -> Cl
     let found = parse::scan(input);
     let (code, enhanced) = (found.code, found.enhanced);
     let reply_from = if code.is_some() { found.at } else { 0 };
-    let scan = Scan::run(input, reply_from, code.filter(|_| found.multiline));
+    let mut scan = Scan::new();
+    scan.run(input, reply_from, code.filter(|_| found.multiline));
 
     let mut facts = Facts {
         code,

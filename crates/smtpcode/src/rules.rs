@@ -382,9 +382,10 @@ impl Hits {
 /// What the scan of one input established.
 pub(crate) struct Scan {
     hits: Hits,
-    /// The rules that use at least one of the terms found, sorted (precedence order), or
-    /// `None` when there were too many to list and every rule must be checked.
-    candidates: Option<Candidates>,
+    /// The rules that use at least one of the terms found, sorted (precedence order), unless
+    /// there were too many to list (`all`) and every rule must be checked.
+    candidates: Candidates,
+    all: bool,
 }
 
 const MAX_CANDIDATES: usize = 160;
@@ -396,19 +397,18 @@ pub(crate) struct Candidates {
 }
 
 impl Candidates {
-    fn of(hits: &Hits) -> Option<Candidates> {
+    /// Lists the rules that use the terms in `hits`; false when they do not fit.
+    fn fill(&mut self, hits: &Hits) -> bool {
         if hits.overflow {
-            return None;
+            return false;
         }
-        let mut c = Candidates {
-            ids: [0; MAX_CANDIDATES],
-            len: 0,
-        };
+        let c = self;
+        c.len = 0;
         for &t in &hits.list[..hits.len] {
             let (lo, hi) = TERM_RULES[usize::from(t)];
             for &r in &crate::tables::TERM_RULE_IDS[usize::from(lo)..usize::from(hi)] {
                 if c.len == MAX_CANDIDATES {
-                    return None;
+                    return false;
                 }
                 c.ids[c.len] = r;
                 c.len += 1;
@@ -424,7 +424,7 @@ impl Candidates {
             }
         }
         c.len = n;
-        Some(c)
+        true
     }
 
     fn iter(&self) -> impl Iterator<Item = &u16> {
@@ -447,13 +447,16 @@ impl Scan {
     /// as line prefixes (`550-5.7.1`) are skipped. Input with control bytes, runs of spaces or
     /// line prefixes is normalized first, chunk by chunk, into a buffer on the stack; any
     /// other input is scanned in place.
-    pub(crate) fn run(input: &[u8], reply_from: usize, marker: Option<ReplyCode>) -> Scan {
-        let mut hits = Hits::new();
+    ///
+    /// The scan is filled in place (it is about a kilobyte: returning it would copy it).
+    pub(crate) fn run(&mut self, input: &[u8], reply_from: usize, marker: Option<ReplyCode>) {
+        let hits = &mut self.hits;
         if marker.is_none() && !needs_normalizing(input) {
             walk(input, &mut |end, state| {
                 hits.record(input, end, state, reply_from, true, true);
             });
-            return Scan::from(hits);
+            self.all = !self.candidates.fill(&self.hits);
+            return;
         }
         let mut norm = Normalizer::new(input, reply_from, marker);
         let mut buf = [0u8; BUF];
@@ -477,12 +480,19 @@ impl Scan {
             len = overlap;
             first = false;
         }
-        Scan::from(hits)
+        self.all = !self.candidates.fill(&self.hits);
     }
 
-    fn from(hits: Hits) -> Scan {
-        let candidates = Candidates::of(&hits);
-        Scan { hits, candidates }
+    /// An empty scan, to be filled by [`Scan::run`].
+    pub(crate) fn new() -> Scan {
+        Scan {
+            hits: Hits::new(),
+            candidates: Candidates {
+                ids: [0; MAX_CANDIDATES],
+                len: 0,
+            },
+            all: false,
+        }
     }
 
     /// The first rule (in precedence order) of `want` tiers whose terms all occurred (in the
@@ -494,13 +504,14 @@ impl Scan {
         want: impl Fn(Tier) -> bool,
     ) -> Option<&'static Rule> {
         let fits = |rule: &Rule| want(rule.tier) && self.satisfied(rule, facts, in_reply);
-        match &self.candidates {
+        if self.all {
+            RULES.iter().find(|rule| fits(rule))
+        } else {
             // Rule indices are in precedence order: the first that fits is the best.
-            Some(c) => c
+            self.candidates
                 .iter()
                 .map(|&r| &RULES[usize::from(r)])
-                .find(|rule| fits(rule)),
-            None => RULES.iter().find(|rule| fits(rule)),
+                .find(|rule| fits(rule))
         }
     }
 
