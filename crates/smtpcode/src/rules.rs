@@ -402,19 +402,18 @@ impl Candidates {
         if hits.overflow {
             return false;
         }
-        let c = self;
-        c.len = 0;
+        self.len = 0;
         for &t in &hits.list[..hits.len] {
             let (lo, hi) = TERM_RULES[usize::from(t)];
             for &r in &crate::tables::TERM_RULE_IDS[usize::from(lo)..usize::from(hi)] {
-                if c.len == MAX_CANDIDATES {
+                if self.len == MAX_CANDIDATES {
                     return false;
                 }
-                c.ids[c.len] = r;
-                c.len += 1;
+                self.ids[self.len] = r;
+                self.len += 1;
             }
         }
-        let ids = &mut c.ids[..c.len];
+        let ids = &mut self.ids[..self.len];
         ids.sort_unstable();
         let mut n = 0;
         for i in 0..ids.len() {
@@ -423,7 +422,7 @@ impl Candidates {
                 n += 1;
             }
         }
-        c.len = n;
+        self.len = n;
         true
     }
 
@@ -448,7 +447,8 @@ impl Scan {
     /// line prefixes is normalized first, chunk by chunk, into a buffer on the stack; any
     /// other input is scanned in place.
     ///
-    /// The scan is filled in place (it is about a kilobyte: returning it would copy it).
+    /// Called once on a [`Scan::new`]: the scan is filled in place (it is about a kilobyte, and
+    /// returning it would copy it).
     pub(crate) fn run(&mut self, input: &[u8], reply_from: usize, marker: Option<ReplyCode>) {
         let hits = &mut self.hits;
         if marker.is_none() && !needs_normalizing(input) {
