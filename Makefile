@@ -5,7 +5,7 @@
 
 CARGO ?= cargo
 
-.PHONY: demo test lint test-rust test-c test-python
+.PHONY: demo test lint test-rust test-c test-python proptest-random fuzz
 
 demo:
 	$(CARGO) build --release -p smtpcode-cli
@@ -17,7 +17,9 @@ test: lint test-rust test-c test-python
 
 lint:
 	$(CARGO) fmt --all --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p smtpcode-capi --features fuzz -- -D warnings
 
 test-rust:
 	$(CARGO) test --workspace
@@ -43,3 +45,11 @@ install-c:
 # then installs and tests that wheel on every CPython 3.9+ found (pyenv's, else python3).
 test-python:
 	bash bindings/python/test.sh
+
+# The property tests run with a fixed seed in `make test` (a run cannot fail by chance); this
+# runs them with a new random seed, printed first so that a failure can be replayed with
+# PROPTEST_RNG_SEED=<seed> cargo test -p smtpcode.
+proptest-random:
+	@seed=$$(od -An -N8 -tu8 /dev/urandom | tr -d ' '); \
+	echo "proptest seed: $$seed"; \
+	PROPTEST_RNG_SEED=$$seed $(CARGO) test -p smtpcode --test props --test bounce

@@ -582,7 +582,9 @@ fn main() {
             text(&format!("enhanced:{}", f[0])),
         )
         .unwrap();
-        enh_index.entry(u32::from(subject) * 1000 + u32::from(detail), i.to_string());
+        // The key is injective for any (subject, detail), so that no pair outside the
+        // registry can land on a row of it.
+        enh_index.entry(u32::from(subject) << 16 | u32::from(detail), i.to_string());
     }
     g.push_str("];\n\n");
     writeln!(

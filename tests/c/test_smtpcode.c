@@ -596,6 +596,12 @@ static void test_lookup_enhanced(void) {
     CHECK(smtpcode_lookup_enhanced(1 + 65536, 1, &info) == SMTPCODE_STATUS_NOT_FOUND);
     CHECK(smtpcode_lookup_enhanced(1, 1 + 65536, &info) == SMTPCODE_STATUS_NOT_FOUND);
     CHECK(smtpcode_lookup_enhanced(UINT32_MAX, UINT32_MAX, &info) == SMTPCODE_STATUS_NOT_FOUND);
+    /* Issue 11: the registry key was subject * 1000 + detail, so these found X.1.1, X.2.0,
+     * X.7.26 and X.7.0. */
+    CHECK(smtpcode_lookup_enhanced(0, 1001, &info) == SMTPCODE_STATUS_NOT_FOUND);
+    CHECK(smtpcode_lookup_enhanced(1, 1000, &info) == SMTPCODE_STATUS_NOT_FOUND);
+    CHECK(smtpcode_lookup_enhanced(0, 7026, &info) == SMTPCODE_STATUS_NOT_FOUND);
+    CHECK(smtpcode_lookup_enhanced(5, 2000, &info) == SMTPCODE_STATUS_NOT_FOUND);
     CHECK(UNTOUCHED(info));
 
     for (i = 0; i < n; i++) {

@@ -28,6 +28,9 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod ffi;
+#[cfg(feature = "fuzz")]
+#[doc(hidden)]
+pub mod fuzz;
 mod types;
 
 use std::ffi::c_char;

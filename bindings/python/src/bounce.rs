@@ -8,7 +8,10 @@
 //! `diagnostic_type`, `diagnostic`), with the classification nested under
 //! `classification`; the report's keys are the Rust `Report`'s field names.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
@@ -126,7 +129,8 @@ pub struct PyBounceRecipient {
     status: Option<EnhancedCode>,
     remote_mta: Option<String>,
     diagnostic_type: Option<String>,
-    diagnostic: Option<String>,
+    /// Shared by the recipients that a notice gives one reason for, as in the core.
+    diagnostic: Option<Arc<str>>,
     command: Option<Command>,
     classification: Py<PyClassification>,
 }
@@ -162,11 +166,22 @@ impl Hash for PyBounceRecipient {
 }
 
 impl PyBounceRecipient {
-    /// Converts the core crate's recipient.
-    fn from_core(py: Python<'_>, r: Recipient) -> PyResult<Self> {
+    /// Converts the core crate's recipient; equal classifications of one report share one
+    /// object (`shared`), as the recipients that a notice gives one reason for share it.
+    fn from_core(
+        py: Python<'_>,
+        r: Recipient,
+        shared: &mut HashMap<crate::many::Key, Py<PyClassification>>,
+    ) -> PyResult<Self> {
         let (diagnostic_type, diagnostic) = match r.diagnostic {
             Some(d) => (d.kind, Some(d.text)),
             None => (None, None),
+        };
+        let classification = match shared.entry(crate::many::Key(r.classification)) {
+            Entry::Occupied(e) => e.get().clone_ref(py),
+            Entry::Vacant(e) => e
+                .insert(Py::new(py, PyClassification::from(r.classification))?)
+                .clone_ref(py),
         };
         Ok(PyBounceRecipient {
             recipient: r.recipient,
@@ -177,7 +192,7 @@ impl PyBounceRecipient {
             diagnostic_type,
             diagnostic,
             command: r.command,
-            classification: Py::new(py, PyClassification::from(r.classification))?,
+            classification,
         })
     }
 }
@@ -215,7 +230,7 @@ impl PyBounceRecipient {
             status: enhanced_code(status.as_deref())?,
             remote_mta,
             diagnostic_type,
-            diagnostic,
+            diagnostic: diagnostic.map(Arc::from),
             command: enums::optional(command, "command")?,
             classification: classification.clone().unbind(),
         })
@@ -390,10 +405,11 @@ impl Hash for PyBounceReport {
 impl PyBounceReport {
     /// Converts the core crate's report.
     pub fn from_core(py: Python<'_>, r: Report) -> PyResult<Self> {
+        let mut shared = HashMap::new();
         let recipients = r
             .recipients
             .into_iter()
-            .map(|x| Py::new(py, PyBounceRecipient::from_core(py, x)?))
+            .map(|x| Py::new(py, PyBounceRecipient::from_core(py, x, &mut shared)?))
             .collect::<PyResult<_>>()?;
         Ok(PyBounceReport {
             kind: r.kind,
@@ -527,7 +543,8 @@ impl PyBounceReport {
     fn original(&self, py: Python<'_>) -> Option<Py<PyOriginalMessage>> {
         self.original.as_ref().map(|o| o.clone_ref(py))
     }
-    /// True when only the first `BOUNCE_MAX_PARSED` bytes of the message were read.
+    /// True when a limit cut something (`BOUNCE_MAX_MESSAGE`, `BOUNCE_MAX_PART`...);
+    /// `problems` says what.
     #[getter]
     fn truncated(&self) -> bool {
         self.truncated

@@ -4,7 +4,6 @@
 //! Python member and a Python member (or its string) back to the Rust value.
 
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyModule, PyTuple};
 use smtpcode::bounce::{DsnAction, Format, Kind};
@@ -76,10 +75,9 @@ pub trait PyEnum: Copy + 'static + core::str::FromStr<Err = smtpcode::UnknownNam
 
     /// The value for a Python member or its snake_case string.
     fn from_py(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
-        let Ok(s) = obj.extract::<PyBackedStr>() else {
-            return Err(errors::wrong_type(obj, what, "a str"));
-        };
-        s.parse().map_err(errors::unknown_name)
+        errors::str_arg(obj, what)?
+            .parse()
+            .map_err(errors::unknown_name)
     }
 }
 

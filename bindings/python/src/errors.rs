@@ -119,3 +119,36 @@ pub fn bounce_error(py: Python<'_>, e: smtpcode::bounce::BounceError) -> PyErr {
     }
     err
 }
+
+/// An int argument from 0 to `max`: a bool or another type is an `InvalidTypeError`, a
+/// value out of range (negative, too large) is `out_of_range(value)`, never a bare
+/// `OverflowError`.
+pub fn int_arg(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+    max: u64,
+    out_of_range: impl FnOnce(String) -> PyErr,
+) -> PyResult<u64> {
+    use pyo3::types::{PyBool, PyInt};
+    if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
+        return Err(wrong_type(obj, what, "an int"));
+    }
+    match obj.extract::<u64>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(out_of_range(obj.str()?.to_string())),
+    }
+}
+
+/// The text of a `str` argument, or an error of this package when it is not a `str` or is
+/// not valid Unicode (a lone surrogate cannot be read as text).
+pub fn str_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<pyo3::pybacked::PyBackedStr> {
+    let Ok(s) = obj.cast::<pyo3::types::PyString>() else {
+        return Err(wrong_type(obj, what, "a str"));
+    };
+    s.extract().map_err(|_| {
+        SmtpCodeError::new_err(format!(
+            "{what}: {} is not valid Unicode text (it holds a lone surrogate)",
+            s.repr().map(|r| r.to_string()).unwrap_or_default()
+        ))
+    })
+}

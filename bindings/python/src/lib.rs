@@ -84,16 +84,23 @@ fn classify_many<'py>(
     py: Python<'py>,
     replies: &Bound<'py, PyAny>,
     command: Option<&Bound<'py, PyAny>>,
-    threads: Option<usize>,
+    threads: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let ctx = context(command)?;
     let threads = match threads {
-        Some(0) => {
-            return Err(errors::SmtpCodeError::new_err(
-                "classify_many(): threads must be at least 1",
-            ));
+        Some(n) => {
+            if n.is_instance_of::<PyBool>() || !n.is_instance_of::<PyInt>() {
+                return Err(errors::wrong_type(n, "classify_many() threads", "an int"));
+            }
+            if !n.gt(0)? {
+                return Err(errors::SmtpCodeError::new_err(format!(
+                    "classify_many(): threads must be at least 1, not {}",
+                    n.str()?
+                )));
+            }
+            // More threads than there are cores help nothing: a huge number means "all".
+            n.extract::<usize>().unwrap_or(usize::MAX).min(MAX_THREADS)
         }
-        Some(n) => n.min(MAX_THREADS),
         None => default_threads(),
     };
     if replies.is_instance_of::<PyString>() || replies.is_instance_of::<PyBytes>() {
@@ -185,19 +192,16 @@ fn lookup_enhanced(
             e.info()
         }
         Some(detail) => {
-            let number = |o: &Bound<'_, PyAny>| -> PyResult<u16> {
-                if o.is_instance_of::<PyBool>() || !o.is_instance_of::<PyInt>() {
-                    return Err(errors::wrong_type(o, "lookup_enhanced()", WANT));
-                }
-                match o.extract::<u16>() {
-                    Ok(n) if n <= 999 => Ok(n),
-                    _ => Err(errors::InvalidCodeError::new_err(format!(
-                        "{} is not a subject or detail of an enhanced status code: they are 0 to 999 (RFC 3463 §2)",
-                        o.str()?
-                    ))),
-                }
-            };
-            smtpcode::lookup_enhanced(number(code)?, number(detail)?)
+            if [code, detail]
+                .iter()
+                .any(|o| o.is_instance_of::<PyBool>() || !o.is_instance_of::<PyInt>())
+            {
+                return Err(errors::wrong_type(code, "lookup_enhanced()", WANT));
+            }
+            smtpcode::lookup_enhanced(
+                records::subject_or_detail(code, "lookup_enhanced()")?,
+                records::subject_or_detail(detail, "lookup_enhanced()")?,
+            )
         }
     };
     Ok(info.map(PyEnhancedInfo))
@@ -258,7 +262,12 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add("InvalidTypeError", errors::invalid_type_error(py)?)?;
     m.add("BounceError", py.get_type::<errors::BounceError>())?;
-    m.add("BOUNCE_MAX_PARSED", smtpcode::bounce::MAX_PARSED)?;
+    m.add("BOUNCE_MAX_MESSAGE", smtpcode::bounce::MAX_MESSAGE)?;
+    m.add("BOUNCE_MAX_PART", smtpcode::bounce::MAX_PART)?;
+    m.add("BOUNCE_MAX_PARTS", smtpcode::bounce::MAX_PARTS)?;
+    m.add("BOUNCE_MAX_HEADER", smtpcode::bounce::MAX_HEADER)?;
+    m.add("BOUNCE_MAX_RECIPIENTS", smtpcode::bounce::MAX_RECIPIENTS)?;
+    m.add("BOUNCE_MAX_JOINED", smtpcode::bounce::MAX_JOINED)?;
 
     m.add("OUTCOME_NAMES", enums::names::<Outcome>(py)?)?;
     m.add("BOUNCE_NAMES", enums::names::<Bounce>(py)?)?;

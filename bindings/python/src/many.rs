@@ -88,7 +88,7 @@ const MAX_SHARED: usize = 4096;
 /// are not strings (cheap, and equal classifications have equal hashes), so that the long
 /// explanation strings are only compared when the hashes meet.
 #[derive(PartialEq, Eq)]
-struct Key(Classification);
+pub(crate) struct Key(pub(crate) Classification);
 
 impl Hash for Key {
     fn hash<H: Hasher>(&self, h: &mut H) {

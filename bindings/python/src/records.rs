@@ -600,11 +600,24 @@ impl PyEnhancedInfo {
     }
 }
 
+/// The subject or the detail of an enhanced status code: an int from 0 to 999 (RFC 3463 §2);
+/// anything else is an error of this package.
+pub(crate) fn subject_or_detail(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u16> {
+    let n = errors::int_arg(obj, what, 999, |v| {
+        errors::InvalidCodeError::new_err(format!(
+            "{v} is not a subject or detail of an enhanced status code: they are 0 to 999 (RFC 3463 §2)"
+        ))
+    })?;
+    Ok(n as u16)
+}
+
 #[pymethods]
 impl PyEnhancedInfo {
     /// The row for `X.subject.detail`; `InvalidCodeError` when the registry has no such code.
     #[new]
-    fn new(subject: u16, detail: u16) -> PyResult<Self> {
+    fn new(subject: &Bound<'_, PyAny>, detail: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let subject = subject_or_detail(subject, "EnhancedInfo()")?;
+        let detail = subject_or_detail(detail, "EnhancedInfo()")?;
         match smtpcode::lookup_enhanced(subject, detail) {
             Some(info) => Ok(PyEnhancedInfo(info)),
             None => Err(errors::InvalidCodeError::new_err(format!(

@@ -291,6 +291,32 @@ def test_errors_are_value_errors_with_clear_messages() -> None:
         smtpcode.classify_many(["550"], threads=0)
 
 
+def test_bad_arguments_raise_errors_of_this_package() -> None:
+    """Issue 11: out-of-range ints and text that is not valid Unicode raise SmtpCodeError
+    subclasses with a clear message, never a bare OverflowError or a confusing TypeError."""
+    # The registry key was subject*1000+detail: (0, 1001) answered X.1.1.
+    for subject, detail in ((0, 1001), (1, 1000), (0, 7026), (5, 2000)):
+        with pytest.raises(smtpcode.InvalidCodeError):
+            smtpcode.EnhancedInfo(subject, detail)
+    assert smtpcode.lookup_enhanced(0, 999) is None
+    for subject, detail in ((-1, 1), (1, -1), (2**70, 1)):
+        with pytest.raises(smtpcode.InvalidCodeError, match="0 to 999"):
+            smtpcode.EnhancedInfo(subject, detail)
+        with pytest.raises(smtpcode.InvalidCodeError, match="0 to 999"):
+            smtpcode.lookup_enhanced(subject, detail)
+    with pytest.raises(smtpcode.InvalidTypeError):
+        smtpcode.EnhancedInfo("1", 1)  # type: ignore[arg-type]
+    for threads in (-1, 0, -(2**70)):
+        with pytest.raises(smtpcode.SmtpCodeError, match="threads must be at least 1"):
+            smtpcode.classify_many(["550"], threads=threads)
+    with pytest.raises(smtpcode.InvalidTypeError):
+        smtpcode.classify_many(["550"], threads=1.5)  # type: ignore[arg-type]
+    assert len(smtpcode.classify_many(["550"], threads=2**70)) == 1
+    with pytest.raises(smtpcode.SmtpCodeError, match="lone surrogate") as e:
+        smtpcode.classify("550", command="\ud800")
+    assert "not str" not in str(e.value)
+
+
 def test_classify_never_raises_on_edge_inputs() -> None:
     for reply in ("", " ", "\0", "5", "550-", "5.1.1", "\x00" * 5000, "550 " + "x" * 100_000):
         c = smtpcode.classify(reply)

@@ -191,8 +191,8 @@ def test_malformed_mime_gives_a_partial_report_with_problems() -> None:
 
 def test_a_long_message_is_truncated() -> None:
     raw = (BOUNCES / "postfix-dsn.eml").read_bytes()
-    big = raw + b"y" * 99 + b"\n" + (b"z" * 99 + b"\n") * (smtpcode.BOUNCE_MAX_PARSED // 100)
-    assert len(big) > smtpcode.BOUNCE_MAX_PARSED == 4 << 20
+    big = raw + b"y" * 99 + b"\n" + (b"z" * 99 + b"\n") * (smtpcode.BOUNCE_MAX_MESSAGE // 100)
+    assert len(big) > smtpcode.BOUNCE_MAX_MESSAGE == 4 << 20
     r = smtpcode.parse_bounce(big)
     assert r.truncated is True
     assert [x.recipient for x in r.recipients] == ["jane@example.com", "full@example.net"]
@@ -390,6 +390,35 @@ def test_mbox_from_line_is_allowed() -> None:
     raw = (BOUNCES / "exim.eml").read_bytes()
     mbox = b"From MAILER-DAEMON Thu Jul  2 12:05:05 2020\n" + raw
     assert smtpcode.parse_bounce(mbox) == smtpcode.parse_bounce(raw)
+
+
+def test_a_hostile_notice_is_shared_not_copied() -> None:
+    """Issue 11: a notice listing 20,000 bare addresses gives 20,000 recipients in linear time
+    and memory; they share the notice as their diagnostic and one classification object."""
+    lines = "".join(f"<u{i}@x.example>\n" for i in range(20_000))
+    raw = (
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\n\n"
+        "Your message could not be delivered.\n\n" + lines
+    ).encode()
+    r = smtpcode.parse_bounce(raw)
+    assert len(r.recipients) == 20_000 and not r.truncated
+    first = r.recipients[0]
+    assert first.diagnostic is not None and "could not be delivered" in first.diagnostic
+    assert all(x.diagnostic == first.diagnostic for x in r.recipients)
+    assert all(x.classification is first.classification for x in r.recipients)
+
+
+def test_limits_are_reported() -> None:
+    many = ",\n ".join(f"u{i}@x.example" for i in range(smtpcode.BOUNCE_MAX_RECIPIENTS + 5))
+    raw = (
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered\nX-Failed-Recipients: "
+        + many
+        + "\n\nThis message could not be delivered.\n"
+    ).encode()
+    r = smtpcode.parse_bounce(raw)
+    assert len(r.recipients) == smtpcode.BOUNCE_MAX_RECIPIENTS
+    assert r.truncated
+    assert any(str(smtpcode.BOUNCE_MAX_RECIPIENTS + 5) in p for p in r.problems), r.problems
 
 
 def test_threads_share_nothing() -> None:

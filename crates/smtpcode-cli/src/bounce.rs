@@ -1,19 +1,18 @@
 //! `smtpcode bounce`: whole bounce messages from files, maildir folders and mbox files, one
 //! record per recipient.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use smtpcode::Classification;
-use smtpcode::bounce::{self, BounceError, Kind, MAX_PARSED, Recipient, Report};
+use smtpcode::bounce::{self, BounceError, Kind, MAX_MESSAGE, Recipient, Report};
 
-use crate::Format;
+use crate::{Format, inputs, term};
 
 /// The most bytes kept of one message: what `bounce::parse` reads, plus one byte so that it
 /// sees that the message was longer.
-const KEEP: usize = MAX_PARSED + 1;
+const KEEP: usize = MAX_MESSAGE + 1;
 
 /// One output record: a recipient of a message, or a message without recipients.
 #[derive(Serialize)]
@@ -46,86 +45,64 @@ struct Record<'a> {
 }
 
 /// `smtpcode bounce FILE...`.
-pub fn run(paths: &[PathBuf], format: Format) -> io::Result<()> {
+pub fn run(paths: &[PathBuf], format: Format, read: &mut inputs::Outcome) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut w = Writer {
         format,
         none: smtpcode::classify(""),
+        started: false,
     };
-    w.header(&mut out)?;
-    if paths.is_empty() {
-        read_stream(&mut io::stdin().lock(), "-", &mut |name, n, raw| {
-            w.message(&mut out, name, n, raw)
-        })?;
-    }
-    for path in paths {
-        if path.as_os_str() == "-" {
-            read_stream(&mut io::stdin().lock(), "-", &mut |name, n, raw| {
-                w.message(&mut out, name, n, raw)
-            })?;
-        } else if path.is_dir() {
-            for file in folder_files(path)? {
-                read_file(&file, &mut |name, n, raw| w.message(&mut out, name, n, raw))?;
-            }
-        } else {
-            read_file(path, &mut |name, n, raw| w.message(&mut out, name, n, raw))?;
-        }
+    let list = inputs::list(paths, true, read);
+    inputs::read_each(&list, read, |input, r| {
+        let name = input.name();
+        read_stream(r, &name, &mut |name, n, raw, size| {
+            w.message(&mut out, name, n, raw, size)
+        })
+    })?;
+    if read.unreadable == 0 {
+        w.header(&mut out)?;
     }
     out.flush()
 }
 
-type Sink<'s> = dyn FnMut(&str, Option<u64>, &[u8]) -> io::Result<()> + 's;
+/// Receives each message: the input's name, its number in an mbox, the bytes kept (at most
+/// [`KEEP`]) and the message's whole size.
+type Sink<'s> = dyn FnMut(&str, Option<u64>, &[u8], usize) -> io::Result<()> + 's;
 
-/// The message files of a folder: a maildir's `cur/` and `new/`, or else the files in it, by
-/// name.
-fn folder_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let list = |d: &Path| -> io::Result<Vec<PathBuf>> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot read {}: {e}", d.display())))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file())
-            .collect();
-        v.sort();
-        Ok(v)
-    };
-    let (cur, new) = (dir.join("cur"), dir.join("new"));
-    if cur.is_dir() || new.is_dir() {
-        let mut v = Vec::new();
-        for d in [cur, new] {
-            if d.is_dir() {
-                v.extend(list(&d)?);
-            }
-        }
-        return Ok(v);
-    }
-    list(dir)
-}
-
-fn read_file(path: &Path, sink: &mut Sink<'_>) -> io::Result<()> {
-    let name = path.display().to_string();
-    let file = File::open(path)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot open {name}: {e}")))?;
-    read_stream(&mut BufReader::with_capacity(64 * 1024, file), &name, sink)
-        .map_err(|e| io::Error::new(e.kind(), format!("{name}: {e}")))
-}
-
-/// One message, or an mbox (a stream whose first line starts with `From `): each message is
-/// handed on with its number. At most [`KEEP`] bytes of a message are kept in memory.
+/// One message, or an mbox (a stream whose first line that is not blank starts with
+/// `From `): each message is handed on with its number. At most [`KEEP`] bytes of a message
+/// are kept in memory; its size is counted whole.
 fn read_stream(r: &mut dyn BufRead, name: &str, sink: &mut Sink<'_>) -> io::Result<()> {
-    let is_mbox = r.fill_buf()?.starts_with(b"From ");
-    if !is_mbox {
-        let mut raw = Vec::new();
-        r.take(KEEP as u64).read_to_end(&mut raw)?;
-        // Drain the rest without keeping it.
-        io::copy(r, &mut io::sink())?;
-        return sink(name, None, &raw);
+    // The first line that is not blank decides, however the input arrives (a pipe may give
+    // one byte at a time).
+    let mut blank = 0;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let got = r.take(KEEP as u64).read_until(b'\n', &mut line)?;
+        if got == 0 || !line.iter().all(|b| b.is_ascii_whitespace()) {
+            break;
+        }
+        // White space in front of a message means nothing; it is counted, not kept.
+        blank += got;
+    }
+    if !line.starts_with(b"From ") {
+        // A single message: its first line, then the rest.
+        let mut raw = std::mem::take(&mut line);
+        let mut size = raw.len();
+        if raw.len() < KEEP {
+            r.take((KEEP - raw.len()) as u64).read_to_end(&mut raw)?;
+            size = raw.len();
+        }
+        // Count the rest without keeping it.
+        size += io::copy(r, &mut io::sink())? as usize;
+        return sink(name, None, &raw, blank + size);
     }
     let mut msg: Vec<u8> = Vec::new();
-    let mut line = Vec::new();
-    let mut n = 0u64;
-    let mut prev_blank = true;
+    let mut size = 0;
+    let mut n = 1u64;
+    let mut prev_blank = false;
     loop {
         line.clear();
         let got = r.take(KEEP as u64).read_until(b'\n', &mut line)?;
@@ -134,15 +111,15 @@ fn read_stream(r: &mut dyn BufRead, name: &str, sink: &mut Sink<'_>) -> io::Resu
         }
         let blank = line.iter().all(|b| b.is_ascii_whitespace());
         if line.starts_with(b"From ") && (prev_blank || is_from_line(&line)) {
-            if n > 0 {
-                sink(name, Some(n), &msg)?;
-            }
+            sink(name, Some(n), &msg, size)?;
             n += 1;
             msg.clear();
+            size = 0;
             prev_blank = false;
             continue;
         }
         prev_blank = blank;
+        size += line.len();
         if msg.len() < KEEP {
             // mboxrd: ">From " in a body was "From ".
             let l: &[u8] = if line.starts_with(b">")
@@ -160,10 +137,7 @@ fn read_stream(r: &mut dyn BufRead, name: &str, sink: &mut Sink<'_>) -> io::Resu
             msg.extend_from_slice(&l[..l.len().min(room)]);
         }
     }
-    if n > 0 {
-        sink(name, Some(n), &msg)?;
-    }
-    Ok(())
+    sink(name, Some(n), &msg, size)
 }
 
 /// An mbox separator: `From sender Thu Jul  2 12:05:05 2020`.
@@ -179,12 +153,17 @@ struct Writer {
     format: Format,
     /// The classification of nothing, for records without a recipient.
     none: Classification,
+    /// The header is written.
+    started: bool,
 }
 
 const TSV_HEADER: &str = "file\tmessage\tkind\trecipient\toriginal_recipient\tdsn_action\tstatus\tremote_mta\tcommand\tcode\tenhanced\toutcome\tbounce\treason\taction\tretry\tprovider\trule\tdiagnostic_type\tdiagnostic";
 
 impl Writer {
     fn header(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if std::mem::replace(&mut self.started, true) {
+            return Ok(());
+        }
         match self.format {
             Format::Json => Ok(()),
             Format::Tsv => writeln!(out, "{TSV_HEADER}"),
@@ -202,8 +181,10 @@ impl Writer {
         file: &str,
         n: Option<u64>,
         raw: &[u8],
+        size: usize,
     ) -> io::Result<()> {
-        match bounce::parse(raw) {
+        self.header(out)?;
+        match bounce::parse_head(raw, size) {
             Ok(report) if report.recipients.is_empty() => self.record(out, file, n, &report, None),
             Ok(report) => {
                 for r in &report.recipients {
@@ -264,7 +245,7 @@ impl Writer {
             status: r.and_then(|r| r.status).map(|s| s.to_string()),
             remote_mta: r.and_then(|r| r.remote_mta.as_deref()),
             diagnostic_type: diag.and_then(|d| d.kind.as_deref()),
-            diagnostic: diag.map(|d| d.text.as_str()),
+            diagnostic: diag.map(|d| &*d.text),
             c: r.map_or(&self.none, |r| &r.classification),
             feedback_type: report.feedback_type.as_deref(),
             subject: report.subject.as_deref(),
@@ -282,11 +263,12 @@ impl Writer {
         let c = rec.c;
         match self.format {
             Format::Json => {
-                serde_json::to_writer(&mut *out, rec).map_err(io::Error::other)?;
+                // `From` keeps the kind of an error of the output (a closed pipe).
+                serde_json::to_writer(&mut *out, rec).map_err(io::Error::from)?;
                 out.write_all(b"\n")
             }
             Format::Tsv => {
-                let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+                let clean = |s: &str| term::clean(s).into_owned();
                 let opt = |s: Option<&str>| s.map(clean).unwrap_or_default();
                 writeln!(
                     out,
@@ -322,20 +304,17 @@ impl Writer {
                     Some(n) => format!("{file}#{n}"),
                     None => file,
                 };
-                let diag: String = rec
-                    .diagnostic
-                    .or(rec.error.as_deref())
-                    .unwrap_or("")
-                    .chars()
-                    .map(|ch| if ch.is_control() { ' ' } else { ch })
-                    .take(60)
-                    .collect();
+                let diag: String =
+                    term::clean(rec.diagnostic.or(rec.error.as_deref()).unwrap_or(""))
+                        .chars()
+                        .take(60)
+                        .collect();
                 writeln!(
                     out,
                     "{:<28} {:<16} {:<32} {:<7} {:<5} {:<18} {:<11} {}",
-                    truncate(&file, 28),
+                    term::clip(&file, 28),
                     rec.kind.as_str(),
-                    truncate(rec.recipient.unwrap_or("-"), 32),
+                    term::clip(rec.recipient.unwrap_or("-"), 32),
                     rec.status.as_deref().unwrap_or("-"),
                     c.bounce().as_str(),
                     c.reason().as_str(),
@@ -347,16 +326,6 @@ impl Writer {
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,7 +333,7 @@ mod tests {
     fn messages(input: &[u8]) -> Vec<(Option<u64>, Vec<u8>)> {
         let mut v = Vec::new();
         let mut r = io::BufReader::with_capacity(16, input);
-        read_stream(&mut r, "t", &mut |_, n, raw| {
+        read_stream(&mut r, "t", &mut |_, n, raw, _| {
             v.push((n, raw.to_vec()));
             Ok(())
         })

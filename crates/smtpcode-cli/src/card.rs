@@ -32,11 +32,7 @@ pub fn wrapped(out: &mut impl Write, label: &str, text: &str) -> io::Result<()> 
 
 /// The card for one classified reply.
 pub fn write(out: &mut impl Write, reply: &str, c: &Classification) -> io::Result<()> {
-    let shown: String = reply
-        .chars()
-        .map(|ch| if ch.is_control() { ' ' } else { ch })
-        .collect();
-    wrapped(out, "Reply", shown.trim())?;
+    wrapped(out, "Reply", crate::term::clean(reply).trim())?;
     match (c.code(), c.code_info()) {
         (Some(code), Some(info)) => {
             wrapped(

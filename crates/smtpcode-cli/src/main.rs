@@ -1,7 +1,6 @@
 //! `smtpcode`: explain and classify SMTP replies and bounce diagnostics.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,8 +9,10 @@ use smtpcode::{Classification, Command, Context};
 
 mod bounce;
 mod card;
+mod inputs;
 mod lines;
 mod output;
+mod term;
 
 /// Explain and classify SMTP replies and bounce diagnostics.
 #[derive(Parser)]
@@ -113,6 +114,7 @@ fn parse_command(s: &str) -> Result<Command, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut read = inputs::Outcome::default();
     let result = match cli.command {
         Cmd::Explain {
             reply,
@@ -125,7 +127,7 @@ fn main() -> ExitCode {
             summary,
             command,
             input,
-        } => classify(&files, format, summary, command, input),
+        } => classify(&files, format, summary, command, input, &mut read),
         Cmd::Codes {
             class,
             enhanced,
@@ -133,10 +135,24 @@ fn main() -> ExitCode {
             json,
         } => output::codes(class, enhanced, long, json),
         Cmd::Reasons => output::reasons(),
-        Cmd::Bounce { files, format } => bounce::run(&files, format),
+        Cmd::Bounce { files, format } => bounce::run(&files, format, &mut read),
     };
     match result {
+        Ok(()) | Err(_) if read.unreadable > 0 => {
+            if let Err(e) = result.as_ref() {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    eprintln!("smtpcode: {e}");
+                }
+            }
+            eprintln!(
+                "smtpcode: {} input{} could not be read (see above)",
+                read.unreadable,
+                if read.unreadable == 1 { "" } else { "s" }
+            );
+            ExitCode::FAILURE
+        }
         Ok(()) => ExitCode::SUCCESS,
+        // A closed output (`| head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("smtpcode: {e}");
@@ -169,17 +185,16 @@ fn classify(
     summary: bool,
     command: Option<Command>,
     echo: bool,
+    read: &mut inputs::Outcome,
 ) -> io::Result<()> {
     let ctx = context(command);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut counts = output::Summary::default();
     let mut writer = output::Records::new(format, echo);
-    if !summary {
-        writer.header(&mut out)?;
-    }
     let mut line_no = 0u64;
-    let mut each = |reader: &mut dyn BufRead| -> io::Result<()> {
+    let list = inputs::list(files, false, read);
+    inputs::read_each(&list, read, |_, reader: &mut dyn BufRead| {
         let mut buf = Vec::new();
         while let Some(truncated) = lines::next_line(reader, &mut buf)? {
             line_no += 1;
@@ -191,24 +206,12 @@ fn classify(
             }
         }
         Ok(())
-    };
-    if files.is_empty() {
-        each(&mut io::stdin().lock())?;
-    } else {
-        for path in files {
-            if path.as_os_str() == "-" {
-                each(&mut io::stdin().lock())?;
-                continue;
-            }
-            let file = File::open(path).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))
-            })?;
-            each(&mut BufReader::with_capacity(64 * 1024, file))
-                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        }
-    }
+    })?;
     if summary {
         counts.write(&mut out, format)?;
+    } else if read.unreadable == 0 {
+        // An empty input still gets the header of its format.
+        writer.finish(&mut out)?;
     }
     out.flush()
 }

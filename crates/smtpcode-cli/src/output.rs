@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use smtpcode::{Bounce, Classification, Outcome, Reason};
 
-use crate::Format;
+use crate::{Format, term};
 
 /// A classification plus the record's own fields, for JSON.
 #[derive(Serialize)]
@@ -50,24 +50,38 @@ pub fn json_record(
         truncated,
         error: error_of(c, input),
     };
-    serde_json::to_writer(&mut *out, &rec).map_err(io::Error::other)?;
+    // `From` keeps the kind of an error of the output (a closed pipe ends the run quietly).
+    serde_json::to_writer(&mut *out, &rec).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
-/// Streams records in one format.
+/// Streams records in one format; the header (TSV, table) comes with the first record.
 pub struct Records {
     format: Format,
     echo: bool,
+    started: bool,
 }
 
 const TSV_HEADER: &str = "line\tcode\tenhanced\toutcome\tbounce\treason\taction\tretry\tprovider\tprovider_code\tcommand\trule";
 
 impl Records {
     pub fn new(format: Format, echo: bool) -> Self {
-        Records { format, echo }
+        Records {
+            format,
+            echo,
+            started: false,
+        }
     }
 
-    pub fn header(&mut self, out: &mut impl Write) -> io::Result<()> {
+    /// Writes the header if no record did yet.
+    pub fn finish(&mut self, out: &mut impl Write) -> io::Result<()> {
+        self.header(out)
+    }
+
+    fn header(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if std::mem::replace(&mut self.started, true) {
+            return Ok(());
+        }
         match self.format {
             Format::Json => Ok(()),
             Format::Tsv => {
@@ -93,6 +107,7 @@ impl Records {
         input: &[u8],
         truncated: bool,
     ) -> io::Result<()> {
+        self.header(out)?;
         let code = c.code().map(|c| c.as_u16().to_string()).unwrap_or_default();
         let enhanced = c.enhanced().map(|e| e.to_string()).unwrap_or_default();
         let provider = c.provider().map(|p| p.name()).unwrap_or("");
@@ -113,21 +128,13 @@ impl Records {
                 )?;
                 if self.echo {
                     out.write_all(b"\t")?;
-                    for &b in input {
-                        out.write_all(if b == b'\t' || b < 0x20 {
-                            b" "
-                        } else {
-                            std::slice::from_ref(&b)
-                        })?;
-                    }
+                    out.write_all(term::clean(&String::from_utf8_lossy(input)).as_bytes())?;
                 }
                 out.write_all(b"\n")
             }
             Format::Table => {
-                let text = String::from_utf8_lossy(input);
-                let text: String = text
+                let text: String = term::clean(&String::from_utf8_lossy(input))
                     .chars()
-                    .map(|ch| if ch.is_control() { ' ' } else { ch })
                     .take(72)
                     .collect();
                 writeln!(
@@ -181,7 +188,7 @@ impl Summary {
                 "reason": map_display(&self.reasons),
                 "provider": map_display(&self.providers),
             });
-            serde_json::to_writer(&mut *out, &v).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut *out, &v).map_err(io::Error::from)?;
             return out.write_all(b"\n");
         }
         writeln!(

@@ -158,3 +158,192 @@ fn explain_gives_the_library_answer() {
     assert_eq!(r["bounce"], c.bounce().as_str());
     assert_eq!(r["explanation"], c.explanation());
 }
+
+/// A scratch folder of the test's own, removed at the end.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("smtpcode-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const BOUNCE: &str = "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system.\n\n<jane@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)\n";
+
+/// One unreadable input among several is reported with its name, the others are still read,
+/// and the exit status says that something was not read (issue 11).
+#[test]
+fn an_unreadable_input_does_not_stop_the_run() {
+    let dir = Scratch::new("unreadable");
+    std::fs::write(dir.path("a.eml"), BOUNCE).unwrap();
+    std::fs::write(dir.path("z.eml"), BOUNCE.replace("jane", "zoe")).unwrap();
+    std::os::unix::fs::symlink("loop", dir.path("loop")).unwrap();
+    let fifo = std::ffi::CString::new(dir.path("pipe")).unwrap();
+    // A FIFO in a folder must be skipped, not opened (opening it would wait for a writer).
+    assert!(
+        Command::new("mkfifo")
+            .arg(fifo.to_str().unwrap())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = smtpcode(
+        &["bounce", "--format", "tsv", &dir.0.display().to_string()],
+        b"",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("jane@example.com") && stdout.contains("zoe@example.com"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("loop") && stderr.contains("pipe"),
+        "{stderr}"
+    );
+    // Named on the command line: a missing file, a symbolic link loop, a folder given to
+    // classify; the file after them is still read.
+    let replies = dir.path("replies.txt");
+    std::fs::write(&replies, "552 5.2.2 Mailbox full\n").unwrap();
+    let out = smtpcode(
+        &[
+            "classify",
+            "--format",
+            "tsv",
+            "/nonexistent/a",
+            &dir.path("loop"),
+            &dir.0.display().to_string(),
+            &replies,
+        ],
+        b"",
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stdout.contains("mailbox_full"), "{stdout}");
+    assert!(
+        stderr.contains("/nonexistent/a")
+            && stderr.contains("loop")
+            && stderr.contains("3 inputs could not be read"),
+        "{stderr}"
+    );
+    // No header before an error: the first line of the output is the first record's.
+    let out = smtpcode(&["classify", "--format", "tsv", "/nonexistent/a"], b"");
+    assert!(out.stdout.is_empty());
+}
+
+/// An mbox is recognized however its bytes arrive (a pipe may deliver `Fr` first) and after
+/// blank lines (issue 11).
+#[test]
+fn mbox_from_a_slow_pipe_and_after_blank_lines() {
+    let mbox = format!(
+        "\n\nFrom a@b Thu Jul  2 12:05:05 2020\n{BOUNCE}\nFrom a@b Thu Jul  2 12:05:06 2020\n{}",
+        BOUNCE.replace("jane", "zoe")
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
+        .args(["bounce", "--format", "tsv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        for chunk in mbox.as_bytes().chunks(2) {
+            pipe.write_all(chunk).unwrap();
+            pipe.flush().unwrap();
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let records: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(records.len(), 2, "{text}");
+    assert_eq!((records[0][1], records[0][3]), ("1", "jane@example.com"));
+    assert_eq!((records[1][1], records[1][3]), ("2", "zoe@example.com"));
+}
+
+/// What a bounce says cannot move the operator's terminal: escape sequences in a recipient
+/// or a diagnostic are cleaned in the table and TSV, and escaped in JSON (issue 11).
+#[test]
+fn escape_sequences_do_not_reach_the_terminal() {
+    let dsn = "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; x\u{1b}]0;owned\u{7}\u{1b}[2J@example.com\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 \u{1b}[31mred\u{1b}[0m \u{202e}txt.exe\n--b--\n";
+    for format in ["table", "tsv"] {
+        let out = smtpcode(&["bounce", "--format", format], dsn.as_bytes());
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'),
+            "{format}: {text:?}"
+        );
+        assert!(
+            text.contains("red") && text.contains("txt.exe"),
+            "{format}: {text:?}"
+        );
+    }
+    let out = smtpcode(&["bounce", "--format", "json"], dsn.as_bytes());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains('\u{1b}') && text.contains("\\u001b[31mred"),
+        "{text}"
+    );
+    let out = smtpcode(&["classify"], "550 \u{1b}]0;owned\u{7} no\n".as_bytes());
+    assert!(!String::from_utf8(out.stdout).unwrap().contains('\u{1b}'));
+}
+
+/// A closed output ends the run quietly with status 0, in every format (issue 11: JSON
+/// used to exit 1 with "Broken pipe").
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let input = "550 5.1.1 User unknown\n".repeat(200_000);
+    for format in ["json", "tsv", "table"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
+            .args(["classify", "--format", format])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut pipe = child.stdin.take().unwrap();
+        let data = input.clone();
+        let writer = std::thread::spawn(move || {
+            let _ = pipe.write_all(data.as_bytes());
+        });
+        // Read one line, then close the pipe, like `| head -1`.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        let n = std::io::Read::read(&mut stdout, &mut first).unwrap();
+        assert!(n > 0);
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert!(
+            out.status.success(),
+            "{format}: {:?} {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -370,8 +370,12 @@ fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
     if let Some(r) = scan.best(facts, true, specific) {
         return from_rule(r);
     }
+    // A table row whose reason is `none` (a success code such as X.1.5 "destination address
+    // valid") says nothing about why a failure failed: `550 5.1.5` is not a success.
+    let failure = class_digit.is_some_and(|d| d >= 4);
+    let usable = |r: &Reason| !(failure && *r == Reason::None);
     let enhanced_info = facts.enhanced.and_then(EnhancedCode::info);
-    if let Some((info, reason)) = enhanced_info.and_then(|i| Some((i, i.reason?))) {
+    if let Some((info, reason)) = enhanced_info.and_then(|i| Some((i, i.reason.filter(usable)?))) {
         return Decision {
             reason,
             basis: Basis::EnhancedCode,
@@ -384,7 +388,7 @@ fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
         if let Some((s, reason)) = facts
             .enhanced
             .and_then(|e| e.subject_info())
-            .and_then(|s| Some((s, s.reason?)))
+            .and_then(|s| Some((s, s.reason.filter(usable)?)))
         {
             return Decision {
                 reason,
@@ -397,7 +401,7 @@ fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
     if let Some((info, reason)) = facts
         .code
         .and_then(ReplyCode::info)
-        .and_then(|i| Some((i, i.reason?)))
+        .and_then(|i| Some((i, i.reason.filter(usable)?)))
     {
         return Decision {
             reason,

@@ -203,7 +203,7 @@ impl EnhancedInfo {
 /// assert_eq!(e.title(), "Multiple authentication checks failed");
 /// ```
 pub fn lookup_enhanced(subject: u16, detail: u16) -> Option<&'static EnhancedInfo> {
-    let key = u32::from(subject) * 1000 + u32::from(detail);
+    let key = u32::from(subject) << 16 | u32::from(detail);
     crate::tables::ENHANCED_INDEX
         .get(&key)
         .map(|&i| &crate::tables::ENHANCED_CODES[usize::from(i)])

@@ -4,6 +4,8 @@
 #![cfg(feature = "bounce")]
 
 mod common;
+#[path = "common/seed.rs"]
+mod seed;
 
 use proptest::prelude::*;
 use smtpcode::bounce::{self, BounceError, DsnAction, Format, Kind, Report};
@@ -31,7 +33,7 @@ fn postfix_rfc3464_report() {
     let d = jane.diagnostic.as_ref().unwrap();
     assert_eq!(d.kind.as_deref(), Some("smtp"));
     assert_eq!(
-        d.text,
+        &*d.text,
         "550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown in local recipient table"
     );
     assert_eq!(jane.classification.reason(), Reason::MailboxUnknown);
@@ -197,7 +199,7 @@ fn undeclared_iso_2022_jp_in_a_delivery_status_part() {
     raw.extend_from_slice(b"\x1b$B%f!<%6!<\x1b(B ken\n--z--\n");
     let r = bounce::parse(&raw).unwrap();
     let d = r.recipients[0].diagnostic.as_ref().unwrap();
-    assert_eq!(d.text, "ユーザー ken");
+    assert_eq!(&*d.text, "ユーザー ken");
     assert_eq!(d.kind.as_deref(), Some("x-notes"));
 }
 
@@ -302,7 +304,7 @@ fn corpus_never_panics() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(seed::config(512))]
 
     #[test]
     fn arbitrary_bytes_never_panic(raw in proptest::collection::vec(any::<u8>(), 0..2048)) {

@@ -1,5 +1,8 @@
 //! Property tests: no input bytes make the library panic, and the answers hold together.
 
+#[path = "common/seed.rs"]
+mod seed;
+
 use proptest::prelude::*;
 use smtpcode::{Bounce, Command, Context, Outcome, Reason};
 
@@ -103,7 +106,7 @@ fn check(input: &[u8]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(seed::config(2000))]
 
     #[test]
     fn any_bytes(input in prop::collection::vec(any::<u8>(), 0..600)) {

@@ -48,6 +48,29 @@ fn basic_codes() {
     assert!(smtpcode::lookup(299).is_none());
 }
 
+/// A pair outside the registry finds no row, whatever its values: (0, 1001) is not X.1.1,
+/// (1, 1000) not X.2.0, (0, 7026) not X.7.26, (5, 2000) not X.7.0 (issue 11).
+#[test]
+fn enhanced_lookup_is_exact() {
+    for (s, d) in [
+        (0, 1001),
+        (1, 1000),
+        (0, 7026),
+        (5, 2000),
+        (7, 1026),
+        (65535, 65535),
+    ] {
+        assert_eq!(smtpcode::lookup_enhanced(s, d), None, "({s}, {d})");
+    }
+    for s in 0..=20u16 {
+        for d in (0..=40u16).chain([999, 1000, 1001, 4096, 65535]) {
+            if let Some(info) = smtpcode::lookup_enhanced(s, d) {
+                assert_eq!(info.code(), format!("X.{s}.{d}"));
+            }
+        }
+    }
+}
+
 #[test]
 fn enhanced_codes() {
     let rows = rows("enhanced_codes.tsv");

@@ -25,7 +25,12 @@ from ._enums import (
     Reason,
 )
 from ._smtpcode import (
-    BOUNCE_MAX_PARSED,
+    BOUNCE_MAX_HEADER,
+    BOUNCE_MAX_JOINED,
+    BOUNCE_MAX_MESSAGE,
+    BOUNCE_MAX_PART,
+    BOUNCE_MAX_PARTS,
+    BOUNCE_MAX_RECIPIENTS,
     BounceError,
     BounceRecipient,
     BounceReport,
@@ -66,7 +71,12 @@ __all__ = [
     "classify_smtp_error",
     "classify_refused",
     "parse_bounce",
-    "BOUNCE_MAX_PARSED",
+    "BOUNCE_MAX_HEADER",
+    "BOUNCE_MAX_JOINED",
+    "BOUNCE_MAX_MESSAGE",
+    "BOUNCE_MAX_PART",
+    "BOUNCE_MAX_PARTS",
+    "BOUNCE_MAX_RECIPIENTS",
     # records
     "Classification",
     "Reply",

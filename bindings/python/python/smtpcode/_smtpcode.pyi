@@ -29,7 +29,12 @@ __all__ = [
     "enhanced_codes",
     "warm_up",
     "parse_bounce",
-    "BOUNCE_MAX_PARSED",
+    "BOUNCE_MAX_HEADER",
+    "BOUNCE_MAX_JOINED",
+    "BOUNCE_MAX_MESSAGE",
+    "BOUNCE_MAX_PART",
+    "BOUNCE_MAX_PARTS",
+    "BOUNCE_MAX_RECIPIENTS",
     "Classification",
     "Reply",
     "CodeInfo",
@@ -68,7 +73,18 @@ BOUNCE_FORMAT_NAMES: Final[Tuple[str, ...]]
 
 #: The most bytes of one message that parse_bounce reads (4 MiB); a longer message is cut at
 #: a line end before this point and its report is marked ``truncated``.
-BOUNCE_MAX_PARSED: Final[int]
+BOUNCE_MAX_MESSAGE: Final[int]
+"""The most bytes of one message that parse_bounce reads (4 MiB)."""
+BOUNCE_MAX_PART: Final[int]
+"""The most bytes of one MIME part that are read (2 MiB)."""
+BOUNCE_MAX_PARTS: Final[int]
+"""The most MIME parts read from one message."""
+BOUNCE_MAX_HEADER: Final[int]
+"""The most bytes of one header field that are read (1 MiB)."""
+BOUNCE_MAX_RECIPIENTS: Final[int]
+"""The most recipients listed for one message."""
+BOUNCE_MAX_JOINED: Final[int]
+"""The most bytes of diagnostic text built by joining recipients' own words with a shared reason."""
 
 _Reply = Union[str, bytes]
 _CommandArg = Union[Command, str, None]
@@ -449,7 +465,7 @@ class BounceReport:
         """The original message's headers, when the bounce includes them."""
     @property
     def truncated(self) -> bool:
-        """True when only the first BOUNCE_MAX_PARSED bytes of the message were read."""
+        """True when a limit cut something (BOUNCE_MAX_MESSAGE, BOUNCE_MAX_PART...); problems says what."""
     @property
     def problems(self) -> Tuple[str, ...]:
         """What was wrong with the message (malformed MIME, undecodable parts...), if
@@ -523,5 +539,5 @@ def parse_bounce(message: _Message) -> BounceReport:
     Raises BounceError when the input is empty or does not start with header fields, and
     InvalidTypeError for any other type (a str included: encode it first). Malformed
     messages give a partial report (``problems``), never an error; only the first
-    BOUNCE_MAX_PARSED bytes are read (``truncated``).
+    BOUNCE_MAX_MESSAGE bytes are read; past any limit ``truncated`` is set and ``problems`` says what was cut.
     """

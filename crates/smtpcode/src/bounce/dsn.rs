@@ -32,7 +32,10 @@ impl Fields {
 #[derive(Debug, Default)]
 pub(crate) struct Dsn {
     pub reporting_mta: Option<String>,
+    /// At most [`MAX_RECIPIENTS`](super::MAX_RECIPIENTS).
     pub recipients: Vec<Fields>,
+    /// Recipient blocks past the limit, counted and dropped.
+    pub dropped: usize,
 }
 
 /// `Name: value` with continuation lines unfolded; other lines give `None`.
@@ -74,7 +77,12 @@ pub(crate) fn parse(text: &str) -> Dsn {
     let mut cur = Fields::default();
     let flush = |cur: &mut Fields, dsn: &mut Dsn| {
         if cur.has_recipient() {
-            dsn.recipients.push(std::mem::take(cur));
+            if dsn.recipients.len() < super::MAX_RECIPIENTS {
+                dsn.recipients.push(std::mem::take(cur));
+            } else {
+                dsn.dropped += 1;
+                *cur = Fields::default();
+            }
         } else if !cur.is_empty() {
             *cur = Fields::default();
         }
@@ -182,7 +190,10 @@ pub(crate) fn diagnostic(value: &str) -> Option<Diagnostic> {
     if text.is_empty() && kind.is_none() {
         return None;
     }
-    Some(Diagnostic { kind, text })
+    Some(Diagnostic {
+        kind,
+        text: text.into(),
+    })
 }
 
 #[cfg(test)]
@@ -201,7 +212,7 @@ mod tests {
         assert_eq!(a.action, Some(DsnAction::Failed));
         let diag = a.diagnostic.as_ref().unwrap();
         assert_eq!(diag.kind.as_deref(), Some("smtp"));
-        assert_eq!(diag.text, "550 5.1.1 <a@example.com>: User unknown");
+        assert_eq!(&*diag.text, "550 5.1.1 <a@example.com>: User unknown");
         let b = &d.recipients[1];
         assert_eq!(b.original_recipient.as_deref(), Some("b@example.com"));
         assert_eq!(b.action, Some(DsnAction::Delayed));

@@ -1,16 +1,20 @@
 //! The MIME walk (through `mailparse`) and the decision of what kind of message it is.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
 use mailparse::body::Body;
 use mailparse::{MailHeader, MailHeaderMap, ParsedMail};
 
-use super::util::{address_of, first_address, icontains, istarts, squash};
+use super::notice::{self, Cuts, Notice};
+use super::util::{address_of, first_address, icontains, ifind, istarts, squash};
 use super::{
-    Diagnostic, DsnAction, Format, Kind, Original, Recipient, Report, classify_recipient, dsn,
-    plain, ses,
+    Diagnostic, DsnAction, Format, Kind, MAX_HEADER, MAX_PART, MAX_RECIPIENTS, Original, Recipient,
+    Report, classify_recipient, dsn, ses,
 };
-
-/// The most bytes of one text part that are decoded (1 MiB); the notice is at its start.
-const TEXT_LIMIT: usize = 1 << 20;
+use crate::classify::Classification;
+use crate::enhanced::EnhancedCode;
+use crate::model::Command;
 
 /// The headers of the bounce itself that matter.
 #[derive(Debug, Default)]
@@ -26,25 +30,42 @@ pub(crate) struct Head {
 }
 
 impl Head {
-    fn from_headers(h: &[MailHeader<'_>], content_type: &mailparse::ParsedContentType) -> Head {
-        let get = |name: &str| h.get_first_value(name).map(|v| squash(&v));
+    fn from_headers(
+        h: &[MailHeader<'_>],
+        content_type: &mailparse::ParsedContentType,
+        problems: &mut Problems,
+    ) -> Head {
+        let mut get = |name: &str| {
+            h.get_first_header(name)
+                .map(|f| squash(&field_value(f, problems)))
+        };
+        let (from, to, subject) = (get("From"), get("To"), get("Subject"));
+        let (auto_submitted, precedence) = (
+            get("Auto-Submitted"),
+            get("Precedence").or_else(|| get("X-Precedence")),
+        );
+        // Addresses are ASCII: the raw value is split as it is, with no decoding.
         let mut failed = Vec::new();
-        for v in h.get_all_values("X-Failed-Recipients") {
-            for a in v.split(',') {
-                if let Some(a) = first_address(a) {
-                    failed.push(a.to_string());
-                }
-            }
+        for f in h.get_all_headers("X-Failed-Recipients") {
+            let raw = cut_field("X-Failed-Recipients", f.get_value_raw(), problems);
+            failed_recipients(&String::from_utf8_lossy(raw), &mut failed);
+        }
+        if failed.len() > MAX_RECIPIENTS {
+            problems.cut(format!(
+                "X-Failed-Recipients lists {} addresses; the first {MAX_RECIPIENTS} were read",
+                failed.len()
+            ));
+            failed.truncate(MAX_RECIPIENTS);
         }
         Head {
-            from: get("From"),
-            to: get("To"),
-            subject: get("Subject"),
-            auto_submitted: get("Auto-Submitted"),
+            from,
+            to,
+            subject,
+            auto_submitted,
             autoreply_header: ["X-Autoreply", "X-Autorespond", "X-Autoresponder"]
                 .iter()
                 .any(|n| h.get_first_header(n).is_some()),
-            precedence: get("Precedence").or_else(|| get("X-Precedence")),
+            precedence,
             failed_recipients: failed,
             report_type: content_type.params.get("report-type").cloned(),
         }
@@ -62,13 +83,76 @@ impl Head {
                 "auto-submitted" => head.auto_submitted = Some(value),
                 "precedence" => head.precedence = Some(value),
                 "x-autoreply" | "x-autorespond" => head.autoreply_header = true,
-                "x-failed-recipients" => head
-                    .failed_recipients
-                    .extend(value.split(',').filter_map(first_address).map(String::from)),
+                "x-failed-recipients" => failed_recipients(&value, &mut head.failed_recipients),
                 _ => {}
             }
         }
+        head.failed_recipients.truncate(MAX_RECIPIENTS);
         head
+    }
+}
+
+/// The addresses of an `X-Failed-Recipients` value (comma-separated), appended to `out`.
+fn failed_recipients(value: &str, out: &mut Vec<String>) {
+    out.extend(value.split(',').filter_map(first_address).map(String::from));
+}
+
+/// The decoded value of a header field, of at most [`MAX_HEADER`] raw bytes (a problem
+/// entry says when it was cut).
+fn field_value(f: &MailHeader<'_>, problems: &mut Problems) -> String {
+    let raw = f.get_value_raw();
+    let kept = cut_field(&f.get_key(), raw, problems);
+    if kept.len() == raw.len() {
+        return f.get_value();
+    }
+    let mut field = f.get_key_ref().as_bytes().to_vec();
+    field.extend_from_slice(b": ");
+    field.extend_from_slice(kept);
+    match mailparse::parse_header(&field) {
+        Ok((h, _)) => h.get_value(),
+        Err(_) => String::from_utf8_lossy(kept).into_owned(),
+    }
+}
+
+/// The first [`MAX_HEADER`] bytes of a raw header value (a problem entry says when it was
+/// cut, and how many addresses of an `X-Failed-Recipients` were not read).
+fn cut_field<'v>(name: &str, raw: &'v [u8], problems: &mut Problems) -> &'v [u8] {
+    if raw.len() <= MAX_HEADER {
+        return raw;
+    }
+    let rest = &raw[MAX_HEADER..];
+    let note = if name.eq_ignore_ascii_case("X-Failed-Recipients") {
+        format!(
+            "; {} addresses after the cut were not read",
+            rest.iter().filter(|&&b| b == b'@').count()
+        )
+    } else {
+        String::new()
+    };
+    problems.cut(format!(
+        "{name} header cut at {MAX_HEADER} bytes ({} bytes not read{note})",
+        rest.len()
+    ));
+    &raw[..MAX_HEADER]
+}
+
+/// What was wrong with a message, and whether a limit cut anything.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    pub(crate) list: Vec<String>,
+    /// A limit cut something: [`Report::truncated`].
+    pub(crate) truncated: bool,
+}
+
+impl Problems {
+    /// Something malformed.
+    pub(crate) fn push(&mut self, p: String) {
+        self.list.push(p);
+    }
+    /// Something that a limit cut.
+    pub(crate) fn cut(&mut self, p: String) {
+        self.truncated = true;
+        self.list.push(p);
     }
 }
 
@@ -87,39 +171,47 @@ pub(crate) struct Parts {
     /// The first attached message, whole (a bounce forwarded as an attachment is read from
     /// it when the outer message says nothing).
     pub inner: Option<Vec<u8>>,
-    pub problems: Vec<String>,
+    pub problems: Problems,
 }
 
-/// Reads a message and decides what it is.
-pub(crate) fn read(raw: &[u8]) -> Report {
-    read_at(raw, 0)
+/// Reads a message and decides what it is; `problems` holds what was already cut.
+pub(crate) fn read(raw: &[u8], problems: Problems) -> Report {
+    read_at(raw, 0, problems)
 }
 
 /// How deep attached bounces are followed.
 const MAX_DEPTH: u8 = 2;
 
-fn read_at(raw: &[u8], depth: u8) -> Report {
-    let parts = walk(raw);
+fn read_at(raw: &[u8], depth: u8, problems: Problems) -> Report {
+    let parts = walk(raw, problems);
     decide(parts, depth)
 }
 
-fn walk(raw: &[u8]) -> Parts {
-    let mut parts = Parts::default();
+fn walk(raw: &[u8], problems: Problems) -> Parts {
+    let mut parts = Parts {
+        problems,
+        ..Parts::default()
+    };
     match mailparse::parse_mail(raw) {
         Ok(mail) => {
-            parts.head = Head::from_headers(&mail.headers, &mail.ctype);
+            parts.head = Head::from_headers(&mail.headers, &mail.ctype, &mut parts.problems);
             let mut html = Vec::new();
             let mut seen_original = false;
             visit(&mail, &mut parts, &mut html, &mut seen_original, true);
             if parts.texts.is_empty() {
-                parts.texts = html.iter().map(|h| plain::html_to_text(h)).collect();
+                parts.texts = html.iter().map(|h| html_to_text(h)).collect();
             }
         }
         Err(e) => {
             parts
                 .problems
                 .push(format!("malformed MIME ({e}); read as plain text"));
-            let text = String::from_utf8_lossy(raw);
+            let text = String::from_utf8_lossy(cut_bytes(
+                raw,
+                MAX_PART,
+                "message body",
+                &mut parts.problems,
+            ));
             let split = text
                 .find("\r\n\r\n")
                 .map(|i| (i, i + 4))
@@ -149,7 +241,9 @@ fn visit(
             parts.problems.push(format!(
                 "{ct} without parts (boundary missing or not found); read as text"
             ));
-            parts.texts.push(body_after_headers(part.raw_bytes));
+            parts
+                .texts
+                .push(body_after_headers(part.raw_bytes, ct, &mut parts.problems));
         }
         for p in &part.subparts {
             visit(p, parts, html, seen_original, false);
@@ -171,7 +265,7 @@ fn visit(
         | "text/rfc822-header" => {
             *seen_original = true;
             if parts.original.is_none() {
-                let body = decode_bytes(part);
+                let body = decode_bytes(part, &mut parts.problems);
                 parts.original = original_of(&body);
                 if ct != "text/rfc822-headers" && ct != "message/rfc822-headers" {
                     parts.inner = Some(body);
@@ -196,14 +290,14 @@ fn is_attachment(part: &ParsedMail<'_>) -> bool {
 }
 
 /// The body of a part, transfer-decoded and, for text, charset-decoded; at most
-/// [`TEXT_LIMIT`] bytes of it.
-fn decode(part: &ParsedMail<'_>, problems: &mut Vec<String>) -> String {
+/// [`MAX_PART`] bytes of it (a problem entry says when it was cut).
+fn decode(part: &ParsedMail<'_>, problems: &mut Problems) -> String {
     let raw = match part.get_body_encoded() {
         Body::Base64(b) | Body::QuotedPrintable(b) => b.get_raw(),
         Body::SevenBit(b) | Body::EightBit(b) => b.get_raw(),
         Body::Binary(b) => b.get_raw(),
     };
-    let raw = cut(raw, TEXT_LIMIT);
+    let raw = cut_bytes(raw, MAX_PART, &part.ctype.mimetype, problems);
     let te = part
         .headers
         .get_first_value("Content-Transfer-Encoding")
@@ -213,6 +307,17 @@ fn decode(part: &ParsedMail<'_>, problems: &mut Vec<String>) -> String {
         Body::SevenBit(b) | Body::EightBit(b) => b.get_as_string(),
         Body::Binary(b) => b.get_as_string(),
     };
+    // UTF-8 in a part that names no charset (RFC 6533's global delivery status, and what
+    // many MTAs put in a delivery-status part): read as UTF-8 when it is valid UTF-8.
+    if !part.ctype.params.contains_key("charset") && !raw.is_ascii() {
+        let bytes = match Body::new(raw, &part.ctype, &te) {
+            Body::Base64(b) | Body::QuotedPrintable(b) => b.get_decoded().ok(),
+            Body::SevenBit(_) | Body::EightBit(_) | Body::Binary(_) => Some(raw.to_vec()),
+        };
+        if let Some(Ok(s)) = bytes.map(String::from_utf8) {
+            return s;
+        }
+    }
     match as_string(&part.ctype) {
         // ISO-2022-JP text in a part that does not say so (a delivery-status part whose
         // diagnostic is Japanese): its escape sequences tell.
@@ -235,20 +340,21 @@ fn decode(part: &ParsedMail<'_>, problems: &mut Vec<String>) -> String {
     }
 }
 
-/// The bytes after the header block of `raw`, as text (lossily), at most [`TEXT_LIMIT`].
-fn body_after_headers(raw: &[u8]) -> String {
+/// The bytes after the header block of `raw`, as text (lossily), at most [`MAX_PART`].
+fn body_after_headers(raw: &[u8], what: &str, problems: &mut Problems) -> String {
     let at = memchr::memmem::find(raw, b"\r\n\r\n")
         .map(|i| i + 4)
         .or_else(|| memchr::memmem::find(raw, b"\n\n").map(|i| i + 2))
         .unwrap_or(raw.len());
-    String::from_utf8_lossy(cut(&raw[at..], TEXT_LIMIT)).into_owned()
+    String::from_utf8_lossy(cut_bytes(&raw[at..], MAX_PART, what, problems)).into_owned()
 }
 
-/// The transfer-decoded bytes of a part (at most [`TEXT_LIMIT`] of them).
-fn decode_bytes(part: &ParsedMail<'_>) -> Vec<u8> {
+/// The transfer-decoded bytes of a part (at most [`MAX_PART`] of them).
+fn decode_bytes(part: &ParsedMail<'_>, problems: &mut Problems) -> Vec<u8> {
+    let what = part.ctype.mimetype.as_str();
     match part.get_body_encoded() {
         Body::Base64(b) | Body::QuotedPrintable(b) => {
-            let raw = cut(b.get_raw(), TEXT_LIMIT);
+            let raw = cut_bytes(b.get_raw(), MAX_PART, what, problems);
             let te = part
                 .headers
                 .get_first_value("Content-Transfer-Encoding")
@@ -260,29 +366,44 @@ fn decode_bytes(part: &ParsedMail<'_>) -> Vec<u8> {
                 _ => raw.to_vec(),
             }
         }
-        Body::SevenBit(b) | Body::EightBit(b) => cut(b.get_raw(), TEXT_LIMIT).to_vec(),
-        Body::Binary(b) => cut(b.get_raw(), TEXT_LIMIT).to_vec(),
+        Body::SevenBit(b) | Body::EightBit(b) => {
+            cut_bytes(b.get_raw(), MAX_PART, what, problems).to_vec()
+        }
+        Body::Binary(b) => cut_bytes(b.get_raw(), MAX_PART, what, problems).to_vec(),
     }
 }
 
-/// The first `limit` bytes of `raw`, cut after a line end when there is one.
-fn cut(raw: &[u8], limit: usize) -> &[u8] {
-    if raw.len() <= limit {
-        return raw;
+/// The first `limit` bytes of `raw`, cut after a line end when there is one
+/// ([`super::cut`]); a problem entry says what was cut, and how many recipients were in the
+/// part of a report that was not read.
+fn cut_bytes<'r>(raw: &'r [u8], limit: usize, what: &str, problems: &mut Problems) -> &'r [u8] {
+    let kept = super::cut(raw, limit);
+    if kept.len() < raw.len() {
+        let rest = &raw[kept.len()..];
+        let fields = super::count_fields(rest, b"final-recipient:")
+            + super::count_fields(rest, b"original-rcpt-to:");
+        let note = if fields > 0 {
+            format!("; {fields} recipients in it were not read")
+        } else {
+            String::new()
+        };
+        problems.cut(format!(
+            "{what} part cut at {limit} bytes ({} bytes not read{note})",
+            rest.len()
+        ));
     }
-    let end = memchr::memrchr(b'\n', &raw[..limit]).map_or(limit, |i| i + 1);
-    &raw[..end]
+    kept
 }
 
 /// The headers that matter of an original message (or of its header block). Only these four
-/// fields are decoded; the header block is read up to its end or [`HEADER_LIMIT`] bytes.
+/// fields are decoded; the header block is read up to its end or [`MAX_HEADER`] bytes.
 pub(crate) fn original_of(raw: &[u8]) -> Option<Original> {
     let start = raw.iter().position(|b| !b.is_ascii_whitespace())?;
     let raw = &raw[start..];
     if !super::util::starts_with_header(raw) {
         return None;
     }
-    let raw = &raw[..raw.len().min(HEADER_LIMIT)];
+    let raw = &raw[..raw.len().min(MAX_HEADER)];
     let mut o = Original::default();
     let mut at = 0;
     while at < raw.len() {
@@ -320,9 +441,6 @@ pub(crate) fn original_of(raw: &[u8]) -> Option<Original> {
     (o != Original::default()).then_some(o)
 }
 
-/// The most bytes of an original message's header block that are read (256 KiB).
-const HEADER_LIMIT: usize = 256 << 10;
-
 fn new_report(kind: Kind, format: Format, parts: &mut Parts) -> Report {
     Report {
         kind,
@@ -333,8 +451,8 @@ fn new_report(kind: Kind, format: Format, parts: &mut Parts) -> Report {
         feedback_type: None,
         recipients: Vec::new(),
         original: parts.original.take(),
-        truncated: false,
-        problems: std::mem::take(&mut parts.problems),
+        truncated: parts.problems.truncated,
+        problems: std::mem::take(&mut parts.problems.list),
     }
 }
 
@@ -357,8 +475,58 @@ fn kind_of(recipients: &[Recipient]) -> Kind {
     }
 }
 
+/// Classifies the recipients' diagnostics. A text that several recipients share (the reason
+/// a notice gives for all of them) is classified once per status and command.
+#[derive(Default)]
+struct Classifier {
+    /// Keyed by the shared text's address; the value keeps the text alive, so that the
+    /// address cannot be reused while the key is in the map.
+    shared: HashMap<SharedKey, (Arc<str>, Classification)>,
+}
+
+/// A shared text's address, with the status and the command it is classified with.
+type SharedKey = (usize, Option<EnhancedCode>, Option<Command>);
+
+impl Classifier {
+    fn classify(
+        &mut self,
+        text: Option<&Arc<str>>,
+        status: Option<EnhancedCode>,
+        command: Option<Command>,
+    ) -> Classification {
+        match text {
+            Some(t) if Arc::strong_count(t) > 1 => {
+                let key = (Arc::as_ptr(t).cast::<u8>() as usize, status, command);
+                self.shared
+                    .entry(key)
+                    .or_insert_with(|| (t.clone(), classify_recipient(Some(t), status, command)))
+                    .1
+            }
+            _ => classify_recipient(text.map(|t| &**t), status, command),
+        }
+    }
+}
+
+/// Adds the problem entry for recipients that the limits left out.
+fn note_cuts(problems: &mut Problems, cuts: Cuts) {
+    if cuts.recipients > 0 {
+        problems.cut(format!(
+            "{} more recipients were not read: at most {MAX_RECIPIENTS} are read from one message",
+            cuts.recipients
+        ));
+    }
+    if cuts.joined > 0 {
+        problems.cut(format!(
+            "{} recipients were given only the reason that the notice gives for all: joining it to their own words would pass {} bytes",
+            cuts.joined,
+            super::MAX_JOINED
+        ));
+    }
+}
+
 fn decide(mut parts: Parts, depth: u8) -> Report {
-    let notice = plain::Notice::new(&parts.texts);
+    let notice = Notice::new(&parts.texts);
+    let mut classifier = Classifier::default();
 
     // 1. RFC 3464: a delivery-status part, or its fields printed in the text.
     let mut dsns: Vec<dsn::Dsn> = parts
@@ -376,13 +544,19 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
         }
     }
     if !dsns.is_empty() {
-        let mut text_recipients: Option<Vec<plain::Found>> = None;
+        let mut text_recipients: Option<Vec<notice::Found>> = None;
+        let mut cuts = Cuts::default();
         let mut report = new_report(Kind::DeliveryFailure, format, &mut parts);
         for d in dsns {
             if report.reporting_mta.is_none() {
                 report.reporting_mta = d.reporting_mta;
             }
+            cuts.recipients += d.dropped;
             for (i, mut f) in d.recipients.into_iter().enumerate() {
+                if report.recipients.len() >= MAX_RECIPIENTS {
+                    cuts.recipients += 1;
+                    continue;
+                }
                 // A Final-Recipient that is no address ("@mx.example.org", a source route):
                 // the Original-Recipient, or the recipient that the text names.
                 if !is_address(f.final_recipient.as_deref()) {
@@ -390,19 +564,24 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
                         f.final_recipient = f.original_recipient.clone();
                     } else {
                         let named =
-                            text_recipients.get_or_insert_with(|| notice.recipients(&parts.head));
+                            text_recipients.get_or_insert_with(|| notice.recipients(&parts.head).0);
                         if let Some(n) = named.get(i) {
                             f.final_recipient = Some(n.address.clone());
                         }
                     }
                 }
-                report.recipients.push(from_fields(f, &notice));
+                report
+                    .recipients
+                    .push(from_fields(f, &notice, &mut classifier));
             }
         }
         report.kind = kind_of(&report.recipients);
         if report.original.is_none() {
             report.original = notice.original();
         }
+        let mut problems = take_problems(&mut report);
+        note_cuts(&mut problems, cuts);
+        put_problems(&mut report, problems);
         return report;
     }
 
@@ -419,7 +598,10 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
     if let Some(mut r) = ses::read(notice.full()) {
         r.from = parts.head.from.take();
         r.subject = parts.head.subject.take();
-        r.problems = std::mem::take(&mut parts.problems);
+        let mut problems = std::mem::take(&mut parts.problems);
+        problems.list.append(&mut r.problems);
+        problems.truncated |= r.truncated;
+        put_problems(&mut r, problems);
         return r;
     }
 
@@ -427,12 +609,13 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
     let bounce_like = looks_like_bounce(&parts.head, &notice);
     let auto_reply = is_auto_reply(&parts.head);
     if bounce_like || !auto_reply {
-        let found = notice.recipients(&parts.head);
+        let (found, cuts) = notice.recipients(&parts.head);
         if !found.is_empty() && (bounce_like || found.iter().any(|r| r.strong)) {
             let delay = notice.is_delay(parts.head.subject.as_deref());
+            note_cuts(&mut parts.problems, cuts);
             let mut report = new_report(Kind::DeliveryFailure, Format::Text, &mut parts);
             for r in found {
-                report.recipients.push(from_text(r, delay));
+                report.recipients.push(from_text(r, delay, &mut classifier));
             }
             report.kind = kind_of(&report.recipients);
             if report.original.is_none() {
@@ -448,11 +631,16 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
                     .position(|b| !b.is_ascii_whitespace())
                     .unwrap_or(0);
                 if super::util::starts_with_header(&inner[start..]) {
-                    let mut r = read_at(&inner[start..], depth + 1);
+                    let problems = std::mem::take(&mut parts.problems);
+                    let mut r = read_at(&inner[start..], depth + 1, Problems::default());
                     if r.is_bounce() && !r.recipients.is_empty() {
-                        r.problems.extend(std::mem::take(&mut parts.problems));
+                        let mut all = problems;
+                        all.list.append(&mut r.problems);
+                        all.truncated |= r.truncated;
+                        put_problems(&mut r, all);
                         return r;
                     }
+                    parts.problems = problems;
                 }
             }
         }
@@ -469,16 +657,17 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
                 .and_then(|o| o.to)
                 .and_then(|t| first_address(&t).map(String::from));
             if let Some(to) = to {
-                let diag = notice.reason().or_else(|| notice.summary());
+                let said = notice.reason().clone().or_else(|| notice.summary().clone());
                 report.recipients.push(from_text(
-                    plain::Found {
+                    notice::Found {
                         address: to,
-                        diagnostic: diag,
+                        said,
                         command: notice.command_anywhere(),
                         remote_mta: None,
                         strong: false,
                     },
                     delay,
+                    &mut classifier,
                 ));
             }
             report.kind = if delay {
@@ -500,7 +689,9 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
             .map(String::from);
         let mut report = new_report(Kind::AutoReply, Format::Headers, &mut parts);
         if let Some(addr) = from {
-            report.recipients.push(no_diagnostic(addr));
+            report
+                .recipients
+                .push(no_diagnostic(addr, classify_recipient(None, None, None)));
         }
         if report.original.is_none() {
             report.original = notice.original();
@@ -512,6 +703,18 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
         report.original = notice.original();
     }
     report
+}
+
+fn take_problems(report: &mut Report) -> Problems {
+    Problems {
+        list: std::mem::take(&mut report.problems),
+        truncated: report.truncated,
+    }
+}
+
+fn put_problems(report: &mut Report, problems: Problems) {
+    report.problems = problems.list;
+    report.truncated = problems.truncated;
 }
 
 /// Is `a` a mailbox (`local@domain`; the domain may be a bare host name), not a route or a
@@ -528,7 +731,7 @@ fn is_address(a: Option<&str>) -> bool {
     })
 }
 
-fn no_diagnostic(addr: String) -> Recipient {
+fn no_diagnostic(addr: String, none: Classification) -> Recipient {
     Recipient {
         recipient: addr,
         original_recipient: None,
@@ -537,11 +740,11 @@ fn no_diagnostic(addr: String) -> Recipient {
         remote_mta: None,
         diagnostic: None,
         command: None,
-        classification: classify_recipient(None, None, None),
+        classification: none,
     }
 }
 
-fn from_fields(f: dsn::Fields, notice: &plain::Notice) -> Recipient {
+fn from_fields(f: dsn::Fields, notice: &Notice, classifier: &mut Classifier) -> Recipient {
     let recipient = f
         .final_recipient
         .clone()
@@ -549,27 +752,27 @@ fn from_fields(f: dsn::Fields, notice: &plain::Notice) -> Recipient {
         .unwrap_or_default();
     // The DSN's diagnostic, or the text that the human-readable part gives for the
     // recipient when the DSN has none.
-    let mut diagnostic = f.diagnostic;
     let from_text = notice.for_recipient(&recipient);
-    let useless = diagnostic.as_ref().is_none_or(|d| d.text.trim().is_empty());
-    if useless {
-        if let Some(t) = from_text.as_ref().and_then(|t| t.diagnostic.clone()) {
+    let mut diagnostic = f.diagnostic;
+    let mut command = None;
+    if diagnostic.as_ref().is_none_or(|d| d.text.trim().is_empty()) {
+        if let Some(said) = from_text.as_ref().and_then(|t| t.said.as_ref()) {
             let kind = diagnostic.and_then(|d| d.kind);
-            diagnostic = Some(Diagnostic { kind, text: t });
+            diagnostic = Some(Diagnostic {
+                kind,
+                text: said.text.clone(),
+            });
+            command = said.command;
         }
+    } else if let Some(d) = &diagnostic {
+        command = super::transcript::command_in(&d.text);
     }
-    let command = diagnostic
-        .as_ref()
-        .and_then(|d| plain::command_in(&d.text))
-        .or_else(|| from_text.as_ref().and_then(|t| t.command));
+    let command = command.or_else(|| from_text.as_ref().and_then(|t| t.command));
     let remote_mta = f
         .remote_mta
         .or_else(|| from_text.as_ref().and_then(|t| t.remote_mta.clone()));
-    let classification = classify_recipient(
-        diagnostic.as_ref().map(|d| d.text.as_str()),
-        f.status,
-        command,
-    );
+    let classification =
+        classifier.classify(diagnostic.as_ref().map(|d| &d.text), f.status, command);
     Recipient {
         recipient,
         original_recipient: f.original_recipient,
@@ -582,12 +785,9 @@ fn from_fields(f: dsn::Fields, notice: &plain::Notice) -> Recipient {
     }
 }
 
-fn from_text(r: plain::Found, delay: bool) -> Recipient {
-    let status = r
-        .diagnostic
-        .as_deref()
-        .and_then(|d| crate::parse::scan(d.as_bytes()).enhanced);
-    let classification = classify_recipient(r.diagnostic.as_deref(), None, r.command);
+fn from_text(r: notice::Found, delay: bool, classifier: &mut Classifier) -> Recipient {
+    let text = r.said.as_ref().map(|s| &s.text);
+    let classification = classifier.classify(text, None, r.command);
     Recipient {
         recipient: r.address,
         original_recipient: None,
@@ -596,25 +796,35 @@ fn from_text(r: plain::Found, delay: bool) -> Recipient {
         } else {
             DsnAction::Failed
         }),
-        status,
+        status: r.said.as_ref().and_then(|s| s.enhanced),
         remote_mta: r.remote_mta,
-        diagnostic: r.diagnostic.map(|text| Diagnostic { kind: None, text }),
+        diagnostic: r.said.map(|s| Diagnostic {
+            kind: None,
+            text: s.text,
+        }),
         command: r.command,
         classification,
     }
 }
 
-fn feedback(fb: &str, mut parts: Parts, notice: &plain::Notice) -> Report {
+fn feedback(fb: &str, mut parts: Parts, notice: &Notice) -> Report {
     let mut feedback_type = None;
     let mut rcpts: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut dropped = 0;
     let mut reporting = None;
     for (name, value) in dsn::fields(fb).flatten() {
         match name.to_ascii_lowercase().as_str() {
             "feedback-type" => feedback_type = Some(value.trim().to_ascii_lowercase()),
             "original-rcpt-to" | "removal-recipient" => {
                 let a = address_of(&value);
-                if !a.is_empty() && !rcpts.contains(&a) {
-                    rcpts.push(a);
+                if !a.is_empty() && !seen.contains(&a) {
+                    if rcpts.len() < MAX_RECIPIENTS {
+                        seen.insert(a.clone());
+                        rcpts.push(a);
+                    } else {
+                        dropped += 1;
+                    }
                 }
             }
             "reporting-mta" => reporting = Some(dsn::mta_name(&value)),
@@ -626,6 +836,13 @@ fn feedback(fb: &str, mut parts: Parts, notice: &plain::Notice) -> Report {
     } else {
         Format::Arf
     };
+    note_cuts(
+        &mut parts.problems,
+        Cuts {
+            recipients: dropped,
+            joined: 0,
+        },
+    );
     let mut report = new_report(Kind::Feedback, format, &mut parts);
     report.feedback_type = feedback_type;
     report.reporting_mta = reporting;
@@ -637,11 +854,13 @@ fn feedback(fb: &str, mut parts: Parts, notice: &plain::Notice) -> Report {
             rcpts.extend(
                 super::util::addresses(to)
                     .iter()
+                    .take(MAX_RECIPIENTS)
                     .map(|f| to[f.start..f.end].to_string()),
             );
         }
     }
-    report.recipients = rcpts.into_iter().map(no_diagnostic).collect();
+    let none = classify_recipient(None, None, None);
+    report.recipients = rcpts.into_iter().map(|a| no_diagnostic(a, none)).collect();
     report
 }
 
@@ -696,7 +915,7 @@ pub(crate) fn is_auto_reply(head: &Head) -> bool {
 }
 
 /// Does the message present itself as a bounce (sender, subject or wording)?
-pub(crate) fn looks_like_bounce(head: &Head, notice: &plain::Notice) -> bool {
+pub(crate) fn looks_like_bounce(head: &Head, notice: &Notice) -> bool {
     let from = head.from.as_deref().unwrap_or("");
     let from_addr = first_address(from).unwrap_or(from);
     let local = from_addr
@@ -753,4 +972,58 @@ pub(crate) fn looks_like_bounce(head: &Head, notice: &plain::Notice) -> bool {
         return true;
     }
     notice.has_bounce_wording()
+}
+/// Text of an HTML part: tags dropped, block ends as line ends, the common entities decoded.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt]
+            .trim_start_matches('/')
+            .to_ascii_lowercase();
+        let name = tag
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if matches!(
+            name,
+            "br" | "p" | "div" | "tr" | "li" | "h1" | "h2" | "h3" | "table"
+        ) {
+            out.push('\n');
+        }
+        if matches!(name, "style" | "script") && !rest[lt + 1..].starts_with('/') {
+            let close = format!("</{name}");
+            rest = match ifind(&rest[lt..], &close) {
+                Some(c) => &rest[lt + c..],
+                None => "",
+            };
+            continue;
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::html_to_text;
+
+    #[test]
+    fn html() {
+        assert_eq!(
+            html_to_text("<p>a&amp;b</p><style>x{}</style><br>c"),
+            "\na&b\n\nc"
+        );
+    }
 }

@@ -50,11 +50,23 @@
 //!
 //! # Limits
 //!
-//! [`parse`] never panics. Only the first [`MAX_PARSED`] bytes of a message are read (the
-//! notice and the status are at the start; what follows is the returned original) and
-//! [`Report::truncated`] says when the rest was left out, so memory and time stay bounded
-//! whatever the size of the input. Malformed MIME gives a partial report: the parser falls
-//! back to reading the message as text, and [`Report::problems`] says what was wrong.
+//! [`parse`] never panics, and its time and memory grow linearly with the input whatever the
+//! input: a bounce processor reads mail that anyone can send. What is read of one message is
+//! bounded:
+//!
+//! | limit | what is read |
+//! |---|---|
+//! | [`MAX_MESSAGE`] (4 MiB) | bytes of one message; the notice and the status come first, the returned original after them |
+//! | [`MAX_PART`] (2 MiB) | bytes of one MIME part (text, delivery-status, feedback report, attached message) |
+//! | [`MAX_PARTS`] (10,000) | MIME parts: lines that can open a part (`--` and no white space) |
+//! | [`MAX_HEADER`] (1 MiB) | bytes of one header field, and of the original message's header block |
+//! | [`MAX_RECIPIENTS`] (50,000) | recipients of one message |
+//! | [`MAX_JOINED`] (8 MiB) | text built by joining recipients' own words with the reason the notice gives for all |
+//!
+//! Past any of them, [`Report::truncated`] is set and a [`Report::problems`] entry says what
+//! was cut and how much (bytes not read, recipients not listed). No recipient is left out
+//! without such an entry. Malformed MIME gives a partial report: the parser falls back to
+//! reading the message as text, and [`Report::problems`] says what was wrong.
 //!
 //! # The MIME crate
 //!
@@ -75,9 +87,13 @@
 
 mod dsn;
 mod mime;
-mod plain;
+mod notice;
+mod recipients;
 mod ses;
+mod transcript;
 mod util;
+
+use std::sync::Arc;
 
 use crate::classify::{Classification, Context, classify_with};
 use crate::enhanced::EnhancedCode;
@@ -86,7 +102,36 @@ use crate::model::Command;
 
 /// The most bytes of one message that [`parse`] reads (4 MiB). A longer message is cut at a
 /// line end before this point and the report is marked [`Report::truncated`].
-pub const MAX_PARSED: usize = 4 << 20;
+pub const MAX_MESSAGE: usize = 4 << 20;
+
+/// The most bytes of one MIME part that are read (2 MiB): a text part, a delivery-status or
+/// feedback report, an attached message. Past it, the report is [`Report::truncated`] and a
+/// problem entry counts the bytes, and the recipients of a report, that were not read.
+pub const MAX_PART: usize = 2 << 20;
+
+/// The most MIME parts read from one message, counted as the lines that can open a part
+/// (`--` then no white space). Past it, the message is read up to that line.
+pub const MAX_PARTS: usize = 10_000;
+
+/// The most bytes read of one header field (`X-Failed-Recipients`, `Subject`...) and of the
+/// header block of the original message (1 MiB).
+pub const MAX_HEADER: usize = 1 << 20;
+
+/// The most recipients listed for one message; a problem entry counts the others.
+pub const MAX_RECIPIENTS: usize = 50_000;
+
+/// The most bytes of diagnostic text built for one message by joining a recipient's own words
+/// ("Unknown user: a@b") with the reason the notice gives for all recipients (8 MiB). Past it,
+/// a recipient gets the shared reason alone, and a problem entry counts them.
+pub const MAX_JOINED: usize = 8 << 20;
+
+/// Bytes of text examined by the bounce parser on this thread since it started: a measure of
+/// work that does not depend on the machine, for tests that check that the work grows
+/// linearly with the input.
+#[doc(hidden)]
+pub fn work_done() -> u64 {
+    util::work()
+}
 
 named_enum! {
     /// What kind of message a [`Report`] is about.
@@ -150,8 +195,15 @@ pub struct Diagnostic {
     /// The diagnostic type in lower case (`smtp`, `x-unix`, `x-postfix`...); `None` when the
     /// text came from a plain-text bounce or had no type.
     pub kind: Option<String>,
-    /// The text, with folded lines joined by one space.
-    pub text: String,
+    /// The text, with folded lines joined by one space. Recipients that a notice gives one
+    /// reason for share it.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "serialize_text"))]
+    pub text: Arc<str>,
+}
+
+#[cfg(feature = "serde")]
+fn serialize_text<S: serde::Serializer>(text: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 /// One recipient that a bounce reports on.
@@ -214,10 +266,10 @@ pub struct Report {
     pub recipients: Vec<Recipient>,
     /// The original message's headers, when included.
     pub original: Option<Original>,
-    /// Only the first [`MAX_PARSED`] bytes were read.
+    /// A limit cut something (see [Limits](self#limits)); [`Report::problems`] says what.
     pub truncated: bool,
-    /// What was wrong with the message, if anything (malformed MIME, undecodable parts...).
-    /// The report is then partial: whatever could still be read.
+    /// What was wrong with the message, if anything (malformed MIME, undecodable parts...),
+    /// and what the limits cut. The report is then partial: whatever could still be read.
     pub problems: Vec<String>,
 }
 
@@ -245,14 +297,26 @@ pub enum BounceError {
 /// Parses a raw message (RFC 5322 bytes, with CRLF or LF line ends) into a [`Report`].
 ///
 /// Fails only when the input is empty or does not start like a message; every other input
-/// gives a report, partial when the message is malformed ([`Report::problems`]).
+/// gives a report, partial when the message is malformed or a limit cut it
+/// ([`Report::problems`]).
 pub fn parse<B: AsRef<[u8]> + ?Sized>(raw: &B) -> Result<Report, BounceError> {
     let raw = raw.as_ref();
+    parse_head(raw, raw.len())
+}
+
+/// Like [`parse`], for a reader that kept only the start of a message: `head` holds its
+/// first bytes (at least [`MAX_MESSAGE`] + 1 of them when the message is longer than
+/// [`MAX_MESSAGE`]) and `size` is the size of the whole message, so that the report counts
+/// what was not read.
+pub fn parse_head<B: AsRef<[u8]> + ?Sized>(head: &B, size: usize) -> Result<Report, BounceError> {
+    let raw = head.as_ref();
+    let size = size.max(raw.len());
     let start = raw
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .ok_or(BounceError::Empty)?;
     let mut raw = &raw[start..];
+    let size = size - start;
     // An mbox "From " line in front of the headers is not a header.
     if raw.starts_with(b"From ") {
         match memchr::memchr(b'\n', raw) {
@@ -260,17 +324,65 @@ pub fn parse<B: AsRef<[u8]> + ?Sized>(raw: &B) -> Result<Report, BounceError> {
             None => return Err(BounceError::NotAMessage),
         }
     }
+    let size = size - (head.as_ref().len() - start - raw.len());
     if !util::starts_with_header(raw) {
         return Err(BounceError::NotAMessage);
     }
-    let truncated = raw.len() > MAX_PARSED;
-    if truncated {
-        let cut = memchr::memrchr(b'\n', &raw[..MAX_PARSED]).map_or(MAX_PARSED, |i| i + 1);
-        raw = &raw[..cut];
+    let mut problems = mime::Problems::default();
+    let kept = cut(raw, MAX_MESSAGE);
+    if kept.len() < size {
+        problems.cut(format!(
+            "message of {size} bytes: the first {} were read (the limit is {MAX_MESSAGE})",
+            kept.len()
+        ));
     }
-    let mut report = mime::read(raw);
-    report.truncated = truncated;
-    Ok(report)
+    raw = kept;
+    if let Some(at) = nth_part_line(raw, MAX_PARTS) {
+        problems.cut(format!(
+            "more than {MAX_PARTS} MIME parts: the message was read up to the line that opens the next ({} bytes not read)",
+            raw.len() - at
+        ));
+        raw = &raw[..at];
+    }
+    Ok(mime::read(raw, problems))
+}
+
+/// The first `limit` bytes of `raw`, cut after a line end when there is one before it.
+pub(crate) fn cut(raw: &[u8], limit: usize) -> &[u8] {
+    if raw.len() <= limit {
+        return raw;
+    }
+    let end = memchr::memrchr(b'\n', &raw[..limit]).map_or(limit, |i| i + 1);
+    &raw[..end]
+}
+
+/// Where the line that can open part number `n + 1` starts (a line of `--` and no white
+/// space before its end), when there are more than `n` such lines.
+fn nth_part_line(raw: &[u8], n: usize) -> Option<usize> {
+    let mut seen = 0;
+    let mut at = 0;
+    while at < raw.len() {
+        let end = memchr::memchr(b'\n', &raw[at..]).map_or(raw.len(), |i| at + i + 1);
+        let line = &raw[at..end];
+        if line.starts_with(b"--") {
+            let body = line.trim_ascii_end();
+            if !body.iter().any(|b| b.is_ascii_whitespace()) {
+                seen += 1;
+                if seen > n {
+                    return Some(at);
+                }
+            }
+        }
+        at = end;
+    }
+    None
+}
+
+/// How many lines of `raw` start with `name` (lower case), ignoring ASCII case.
+pub(crate) fn count_fields(raw: &[u8], name: &[u8]) -> usize {
+    raw.split(|&b| b == b'\n')
+        .filter(|l| l.len() >= name.len() && l[..name.len()].eq_ignore_ascii_case(name))
+        .count()
 }
 
 /// Classifies a diagnostic with the command as context; the status code stands in when the
@@ -285,6 +397,7 @@ pub(crate) fn classify_recipient(
         None => Context::new(),
     };
     let text = diagnostic.unwrap_or("").trim();
+    util::charge(text.len());
     match status {
         Some(s)
             if {

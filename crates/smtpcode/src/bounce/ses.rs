@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::{Diagnostic, DsnAction, Format, Kind, Original, Recipient, Report, classify_recipient};
-use super::{dsn, plain};
+use super::{MAX_RECIPIENTS, dsn, transcript};
 
 /// A report from a JSON notification in `text`, if `text` is one.
 pub(crate) fn read(text: &str) -> Option<Report> {
@@ -108,21 +108,32 @@ pub(crate) fn read(text: &str) -> Option<Report> {
                 .get("reportingMTA")
                 .and_then(Value::as_str)
                 .map(dsn::mta_name);
-            let reply = d.get("smtpResponse").and_then(Value::as_str);
+            let diag = d
+                .get("smtpResponse")
+                .and_then(Value::as_str)
+                .map(|t| Diagnostic {
+                    kind: Some("smtp".into()),
+                    text: t.into(),
+                });
             let remote = d.get("remoteMtaIp").and_then(Value::as_str);
             for r in list(d, "recipients") {
                 if let Some(addr) = r.as_str() {
-                    let diag = reply.map(|t| Diagnostic {
-                        kind: Some("smtp".into()),
-                        text: t.to_string(),
-                    });
-                    let mut rec = recipient(addr, Some(DsnAction::Delivered), None, diag, None);
+                    let mut rec =
+                        recipient(addr, Some(DsnAction::Delivered), None, diag.clone(), None);
                     rec.remote_mta = remote.map(String::from);
                     report.recipients.push(rec);
                 }
             }
         }
         _ => return None,
+    }
+    if report.recipients.len() > MAX_RECIPIENTS {
+        report.problems.push(format!(
+            "{} more recipients were not read: at most {MAX_RECIPIENTS} are read from one message",
+            report.recipients.len() - MAX_RECIPIENTS
+        ));
+        report.recipients.truncate(MAX_RECIPIENTS);
+        report.truncated = true;
     }
     Some(report)
 }
@@ -138,8 +149,8 @@ fn recipient(
     diagnostic: Option<Diagnostic>,
     remote_mta: Option<String>,
 ) -> Recipient {
-    let text = diagnostic.as_ref().map(|d| d.text.as_str());
-    let command = text.and_then(plain::command_in);
+    let text = diagnostic.as_ref().map(|d| &*d.text);
+    let command = text.and_then(transcript::command_in);
     let classification = if action.is_some() {
         classify_recipient(text, status, command)
     } else {

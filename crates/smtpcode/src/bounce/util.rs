@@ -1,4 +1,46 @@
-//! Small text helpers: header block check, address scanning, case-insensitive search.
+//! Small text helpers: header block check, address scanning, case-insensitive search, and
+//! the work meter that the scaling tests read.
+
+use std::cell::Cell;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+thread_local! {
+    static WORK: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts `bytes` of text examined by the bounce parser on this thread (see
+/// [`work_done`](super::work_done)).
+pub(crate) fn charge(bytes: usize) {
+    WORK.with(|w| w.set(w.get().wrapping_add(bytes as u64)));
+}
+
+/// The bytes of text examined so far on this thread.
+pub(crate) fn work() -> u64 {
+    WORK.with(Cell::get)
+}
+
+/// A case-insensitive, leftmost-first automaton over the words that `words` gives, built on
+/// first use and kept in `cell`.
+pub(crate) fn automaton<'w, I: IntoIterator<Item = &'w str>>(
+    cell: &'static OnceLock<AhoCorasick>,
+    words: impl FnOnce() -> I,
+) -> &'static AhoCorasick {
+    cell.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(words())
+            .expect("static word list")
+    })
+}
+
+/// Does any of the automaton's words occur in `text`?
+pub(crate) fn any_of(ac: &AhoCorasick, text: &str) -> bool {
+    charge(text.len());
+    ac.is_match(text)
+}
 
 /// True when `raw` starts with a header field (`Name: value`): a field name of printable
 /// ASCII other than `:` and space, then a colon, on the first line.
@@ -28,6 +70,7 @@ pub(crate) struct Found {
 
 /// Every address-looking `local@domain.tld` in `s`, left to right.
 pub(crate) fn addresses(s: &str) -> Vec<Found> {
+    charge(s.len());
     let b = s.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
@@ -90,6 +133,7 @@ pub(crate) fn icontains(s: &str, needle: &str) -> bool {
 
 /// Where `needle` (in lower case) starts in `s`, ignoring ASCII case.
 pub(crate) fn ifind(s: &str, needle: &str) -> Option<usize> {
+    charge(s.len());
     let (h, n) = (s.as_bytes(), needle.as_bytes());
     if n.is_empty() {
         return Some(0);
@@ -118,6 +162,31 @@ pub(crate) fn ifind(s: &str, needle: &str) -> Option<usize> {
 /// `s` starts with `prefix` (given in lower case), ignoring ASCII case.
 pub(crate) fn istarts(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// `-----`, `=====`, `*****` lines.
+pub(crate) fn is_separator(l: &str) -> bool {
+    let t = l.trim();
+    t.len() >= 3
+        && t.chars()
+            .all(|c| matches!(c, '-' | '=' | '*' | '_' | '#' | '~' | ' '))
+}
+
+/// A line that starts like one of the header fields that bounces quote.
+pub(crate) fn looks_like_header(l: &str) -> bool {
+    const H: &[&str] = &[
+        "received:",
+        "from:",
+        "to:",
+        "cc:",
+        "return-path:",
+        "message-id:",
+        "date:",
+        "subject:",
+        "x-",
+        "dkim-signature:",
+    ];
+    H.iter().any(|h| istarts(l, h))
 }
 
 /// Collapses runs of white space into one space and trims.

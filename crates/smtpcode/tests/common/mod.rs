@@ -78,3 +78,4 @@ pub fn read_tsv(
         })
         .collect()
 }
+pub mod hostile;
