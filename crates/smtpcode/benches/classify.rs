@@ -13,6 +13,9 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+#[path = "../tests/common/reference.rs"]
+mod reference;
+
 fn corpus_lines() -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = dir.join("../../../shared/corpus/sisimai-dev.tsv");
@@ -40,10 +43,7 @@ fn corpus_lines() -> Vec<Vec<u8>> {
 fn baseline() -> regex::bytes::RegexSet {
     let patterns: Vec<String> = smtpcode::rules()
         .iter()
-        .map(|r| {
-            let terms: Vec<String> = r.terms().map(regex::escape).collect();
-            format!("(?i){}", terms.join(".*"))
-        })
+        .map(|r| reference::to_regex(r.pattern()))
         .collect();
     regex::bytes::RegexSetBuilder::new(patterns)
         .size_limit(1 << 30)

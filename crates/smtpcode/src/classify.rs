@@ -9,6 +9,7 @@ use crate::macros::named_enum;
 use crate::model::{Action, Bounce, Command, Outcome, Reason};
 use crate::parse;
 use crate::provider::Provider;
+use crate::rules::engine::Tables;
 use crate::rules::{self, Facts, Rule, Scan, Tier};
 use crate::text::static_text;
 
@@ -230,12 +231,46 @@ pub fn classify<B: AsRef<[u8]> + ?Sized>(input: &B) -> Classification {
 /// assert_eq!(c.reason(), Reason::Policy);
 /// ```
 pub fn classify_with<B: AsRef<[u8]> + ?Sized>(input: &B, context: Context) -> Classification {
-    let input = input.as_ref();
+    classify_in(input.as_ref(), context, None)
+}
+
+/// The rule sets a classification reads: a user's (first) and the built-in one.
+struct Scans<'s, 't> {
+    user: Option<&'s Scan<'t>>,
+    builtin: &'s Scan<'t>,
+}
+
+impl<'t> Scans<'_, 't> {
+    /// The first rule of `want` tiers that holds: a user's rule before a built-in one.
+    fn best(
+        &self,
+        facts: &Facts,
+        in_reply: bool,
+        want: impl Fn(Tier) -> bool + Copy,
+    ) -> Option<&'t Rule> {
+        self.user
+            .and_then(|u| u.best(facts, in_reply, want))
+            .or_else(|| self.builtin.best(facts, in_reply, want))
+    }
+}
+
+/// Classifies `input` with the built-in rules and, when given, a user's rule set first.
+pub(crate) fn classify_in(
+    input: &[u8],
+    context: Context,
+    user: Option<&Tables<'_>>,
+) -> Classification {
     let found = parse::scan(input);
     let (code, enhanced) = (found.code, found.enhanced);
     let reply_from = if code.is_some() { found.at } else { 0 };
-    let mut scan = Scan::new();
-    scan.run(input, reply_from, code.filter(|_| found.multiline));
+    let marker = code.filter(|_| found.multiline);
+    let mut builtin = Scan::new(&rules::BUILTIN, input);
+    let mut user_scan = user.map(|u| Scan::new(u, input));
+    rules::scan(&mut builtin, user_scan.as_mut(), input, reply_from, marker);
+    let scans = Scans {
+        user: user_scan.as_ref(),
+        builtin: &builtin,
+    };
 
     let mut facts = Facts {
         code,
@@ -243,11 +278,11 @@ pub fn classify_with<B: AsRef<[u8]> + ?Sized>(input: &B, context: Context) -> Cl
         command: context.command,
         provider: None,
     };
-    facts.provider = scan
+    facts.provider = scans
         .best(&facts, false, |t| t == Tier::ProviderHint)
         .and_then(|r| r.provider);
     if facts.command.is_none() {
-        facts.command = scan
+        facts.command = scans
             .best(&facts, false, |t| t == Tier::CommandHint)
             .and_then(|r| r.command);
     }
@@ -255,7 +290,7 @@ pub fn classify_with<B: AsRef<[u8]> + ?Sized>(input: &B, context: Context) -> Cl
     let class_digit = code
         .map(ReplyCode::class_digit)
         .or(enhanced.map(|e| e.class().digit()));
-    let decision = decide(&scan, &facts, class_digit);
+    let decision = decide(&scans, &facts, class_digit);
 
     let empty = found.code.is_none()
         && found.enhanced.is_none()
@@ -342,19 +377,19 @@ pub fn classify_with<B: AsRef<[u8]> + ?Sized>(input: &B, context: Context) -> Cl
     c
 }
 
-struct Decision {
+struct Decision<'r> {
     reason: Reason,
     basis: Basis,
     id: &'static str,
-    rule: Option<&'static Rule>,
+    rule: Option<&'r Rule>,
 }
 
 /// The precedence: a provider rule or phrase in the reply itself, the enhanced code (its
 /// subject when the detail is not registered), the basic code, a provider rule or phrase in
 /// the words in front of the reply (a reporting MTA's framing such as "Address not found"), a
 /// generic word, the class.
-fn decide(scan: &Scan, facts: &Facts, class_digit: Option<u8>) -> Decision {
-    let from_rule = |r: &'static Rule| Decision {
+fn decide<'t>(scan: &Scans<'_, 't>, facts: &Facts, class_digit: Option<u8>) -> Decision<'t> {
+    let from_rule = |r: &'t Rule| Decision {
         reason: r.reason.unwrap_or(Reason::Undetermined),
         basis: if r.tier == Tier::Provider {
             Basis::ProviderRule

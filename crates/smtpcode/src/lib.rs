@@ -41,6 +41,7 @@
 
 mod macros;
 mod text;
+mod words;
 
 #[cfg(feature = "bounce")]
 pub mod bounce;
@@ -72,6 +73,7 @@ pub use error::{InvalidEnhancedCode, InvalidReplyCode, ParseError, UnknownName};
 pub use model::{Action, ActionInfo, Bounce, Command, Fault, Outcome, Reason, ReasonInfo};
 pub use parse::{Reply, parse};
 pub use provider::{Provider, ProviderInfo, providers};
+pub use rules::user::{Classifier, Rules, RulesError};
 pub use rules::{ContextRule, Rule, Tier, context_rules, rules};
 
 /// Touches the text matcher's tables now. They are compiled into the binary (nothing is

@@ -219,7 +219,7 @@ fn providers_commands_rules_context() {
             );
             assert_eq!(r.provider_code().unwrap_or(""), row["provider_code"]);
             assert_eq!(r.source(), row["source"]);
-            assert!(r.terms().count() > 0);
+            assert!(!r.pattern().is_empty());
         }
     }
     let ctx = rows("context.tsv");
@@ -238,8 +238,7 @@ fn providers_commands_rules_context() {
 fn every_text_rule_can_fire() {
     let mut dead = Vec::new();
     for rule in smtpcode::rules().iter().filter(|r| r.reason().is_some()) {
-        let terms: Vec<&str> = rule.terms().collect();
-        let text = terms.join(" ");
+        let text = common::reference::example(rule.pattern());
         // Give the rule what its conditions may ask for: try the common codes.
         let fired = [
             "",
@@ -261,7 +260,7 @@ fn every_text_rule_can_fire() {
         });
         if !fired {
             let got = smtpcode::classify(&text).rule();
-            dead.push(format!("{} {:?} (decided by {got})", rule.id(), terms));
+            dead.push(format!("{} {:?} (decided by {got})", rule.id(), text));
         }
     }
     dead.dedup();
@@ -271,13 +270,13 @@ fn every_text_rule_can_fire() {
     );
 }
 
-/// A phrase that makes `p` detected: its first hint.
-fn hint_for(p: Provider) -> &'static str {
+/// A phrase that makes `p` detected: an example of its first hint.
+fn hint_for(p: Provider) -> String {
     smtpcode::rules()
         .iter()
         .find(|r| r.tier() == smtpcode::Tier::ProviderHint && r.provider() == Some(p))
-        .and_then(|r| r.terms().next())
-        .unwrap_or("")
+        .map(|r| common::reference::example(r.pattern()))
+        .unwrap_or_default()
 }
 
 /// The README's table of reasons says what `data/reasons.tsv` says.

@@ -79,3 +79,4 @@ pub fn read_tsv(
         .collect()
 }
 pub mod hostile;
+pub mod reference;

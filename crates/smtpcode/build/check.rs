@@ -1,0 +1,67 @@
+//! The checks of the data files, one function each; the build stops at the first failure
+//! with the file and line. Unit-tested by `tests/generator.rs`.
+
+/// A field has no white space around it and no control character.
+pub fn field(f: &str) -> Result<(), String> {
+    if f.trim() != f {
+        return Err("white space around the value".into());
+    }
+    if f.chars().any(char::is_control) {
+        return Err("a control character".into());
+    }
+    Ok(())
+}
+
+/// A name of a reason, action, command or provider: lower-case snake_case.
+pub fn snake_case(s: &str) -> Result<(), String> {
+    if s.is_empty()
+        || s.starts_with('_')
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(format!("{s:?} is not a snake_case name"));
+    }
+    Ok(())
+}
+
+/// `true` or `false`.
+pub fn boolean(s: &str) -> Result<bool, String> {
+    match s {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("expected true or false, got {s:?}")),
+    }
+}
+
+/// One of `allowed`.
+pub fn one_of<'a>(s: &'a str, allowed: &[&str]) -> Result<&'a str, String> {
+    if allowed.contains(&s) {
+        Ok(s)
+    } else {
+        Err(format!("{s:?} is not one of {allowed:?}"))
+    }
+}
+
+/// A basic reply code: three digits from 100 to 599.
+pub fn basic_code(s: &str) -> Result<u16, String> {
+    match s.parse::<u16>() {
+        Ok(c) if s.len() == 3 && (100..=599).contains(&c) => Ok(c),
+        _ => Err(format!("code {s:?} is not three digits from 100 to 599")),
+    }
+}
+
+/// `X.1.1` (any class: class 0) or `5.1.1`: (class, subject, detail), as the rule language
+/// reads it.
+pub fn enhanced(s: &str) -> Result<(u8, u16, u16), String> {
+    crate::lang::enhanced(s)
+}
+
+/// A field that must not be empty.
+pub fn required(name: &str, s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        Err(format!("{name} is empty"))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,1089 @@
+//! Words: how a reply (and a rule's pattern) is split into tokens, folded and hashed.
+//!
+//! The same code runs in the build script (for the rules' words) and in the library (for
+//! replies), so a word of a rule and the same word in a reply always get the same text and
+//! the same hash. It depends on nothing but `core`.
+//!
+//! A token is one of:
+//!
+//! * a **word**: letters and digits (`user`, `s3150`, `tss04`); a CJK character is a word of
+//!   its own (Japanese and Chinese write no spaces);
+//! * a **number**: digits, with dots between groups (`550`, `5.1.1`, `554.30`);
+//! * an **address** (`jane@example.com`), an **IP address** (`192.0.2.1`, `2001:db8::1`) or a
+//!   **host** name (`mx.example.com`): each one token, whatever its length.
+//!
+//! Everything else (white space, punctuation, control bytes) separates tokens. Inside a run of
+//! letters, digits and joiners (`.`, `-`, `_`, `'`, `+`, `:`, `@`), what is not an address,
+//! IP, host or number is split at the joiners: `double-checking` is two words, `rcpt_to`
+//! two, `[TSS04]` one. `n't` becomes the word `not` (`doesn't` = `does not`, `can't` =
+//! `can not`, `won't` = `will not`); `cannot` is `can not`; a trailing `'s` is dropped.
+//!
+//! Folding: ASCII letters are lower-cased; Latin letters with diacritics lose them (`é` is
+//! `e`, `ß` is `ss`), Cyrillic and Greek capitals are lower-cased; so rules are written in lower
+//! case without accents and match either spelling.
+
+/// The kind of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Kind {
+    /// Letters and digits.
+    Word = 0,
+    /// Digits, with dots between groups.
+    Number = 1,
+    /// `local@domain`.
+    Address = 2,
+    /// An IPv4 or IPv6 address.
+    Ip = 3,
+    /// A dotted host name whose last label has letters.
+    Host = 4,
+}
+
+impl Kind {
+    /// Every kind, in order.
+    pub const ALL: [Kind; 5] = [
+        Kind::Word,
+        Kind::Number,
+        Kind::Address,
+        Kind::Ip,
+        Kind::Host,
+    ];
+
+    /// The name used in patterns (`<address>`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Kind::Word => "word",
+            Kind::Number => "number",
+            Kind::Address => "address",
+            Kind::Ip => "ip",
+            Kind::Host => "host",
+        }
+    }
+
+    /// The kind of a name used in patterns.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// The longest folded text of a token that is kept for its hash: words of the rules are at
+/// most this long, and a longer token is no word of any rule. (A host keeps its last
+/// `MAX_TEXT` bytes, for the suffix lookup.)
+pub const MAX_TEXT: usize = 64;
+
+/// Runs longer than this are one opaque token (no text, no hash): a run is split into at most
+/// `MAX_RUN / 2` parts.
+pub const MAX_RUN: usize = 256;
+
+/// One token, as handed to the caller of [`tokenize`].
+#[derive(Debug, Clone, Copy)]
+pub struct Token<'t> {
+    /// Where it starts in the input.
+    pub start: usize,
+    /// Where it ends in the input.
+    pub end: usize,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its folded text (lower case, without diacritics); empty for a token longer than
+    /// [`MAX_TEXT`] (a host or an address keeps its last `MAX_TEXT` bytes) and for IPs.
+    pub text: &'t [u8],
+    /// [`hash`] of `text`.
+    pub hash: u64,
+    /// [`prefix_code`] of `text` for words and numbers (0 for other kinds).
+    pub code: u32,
+    /// The first eight bytes of `text`, little-endian, zero-padded ([`prefix8`]).
+    pub prefix: u64,
+}
+
+/// The hash of a folded text: 64 bits, word at a time. The build script hashes the rules'
+/// words with it; the library hashes the reply's tokens with it.
+#[inline]
+pub fn hash(text: &[u8]) -> u64 {
+    let mut h: u64 = (text.len() as u64).wrapping_mul(HASH_K);
+    let mut chunks = text.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h ^ w).wrapping_mul(HASH_K).rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(b))
+            .wrapping_mul(HASH_K)
+            .rotate_left(29);
+    }
+    h ^= h >> 32;
+    h.wrapping_mul(HASH_K)
+}
+
+const HASH_K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The first eight bytes of a text, little-endian, zero-padded: a stem of up to eight bytes
+/// is compared with a token's text in one operation.
+#[inline]
+pub fn prefix8(text: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = text.len().min(8);
+    b[..n].copy_from_slice(&text[..n]);
+    u64::from_le_bytes(b)
+}
+
+/// The first bytes of a folded text, packed: up to 3 bytes and how many. A stem's code is its
+/// first 3 bytes, so a token's code equals the code of a stem it starts with and of a word it
+/// is. (Rules anchor a sequence on a word and the code of the token after it.)
+#[inline]
+pub fn prefix_code(text: &[u8]) -> u32 {
+    let n = text.len().min(3);
+    let mut c = n as u32;
+    for (i, &b) in text[..n].iter().enumerate() {
+        c |= u32::from(b) << (8 * (i + 1));
+    }
+    c
+}
+
+/// Byte classes of the scanner: a letter or a digit is `DIGIT` or `LETTER` (both at least
+/// `ALNUM`).
+const SEP: u8 = 0;
+const JOIN: u8 = 1;
+const HIGH: u8 = 2;
+const ALNUM: u8 = 4;
+const DIGIT: u8 = 4;
+const LETTER: u8 = 8;
+
+const fn classes() -> [u8; 256] {
+    let mut t = [SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_alphabetic() {
+            LETTER
+        } else if matches!(c, b'.' | b'-' | b'_' | b'\'' | b'+' | b':' | b'@') {
+            JOIN
+        } else if c >= 0x80 {
+            HIGH
+        } else {
+            SEP
+        };
+        b += 1;
+    }
+    t
+}
+
+static CLASS: [u8; 256] = classes();
+
+/// What a character of two or more bytes is to the scanner.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wide {
+    /// A letter: part of a word.
+    Letter,
+    /// A CJK character: a word of its own.
+    Cjk,
+    /// Punctuation or space: a separator.
+    Sep,
+    /// The right single quotation mark (U+2019), used as an apostrophe.
+    Apostrophe,
+}
+
+/// Decodes the UTF-8 character at `b[i]` (a byte >= 0x80): its code point and length. Bytes
+/// that are not UTF-8 count as one-byte letters (they stay inside the word they are in).
+fn decode(b: &[u8], i: usize) -> (u32, usize) {
+    let c0 = b[i];
+    let cont = |k: usize| {
+        b.get(i + k)
+            .filter(|&&c| c & 0xC0 == 0x80)
+            .map(|&c| u32::from(c & 0x3F))
+    };
+    match c0 {
+        0xC2..=0xDF => match cont(1) {
+            Some(c1) => ((u32::from(c0 & 0x1F) << 6) | c1, 2),
+            None => (0xFFFD, 1),
+        },
+        0xE0..=0xEF => match (cont(1), cont(2)) {
+            (Some(c1), Some(c2)) => ((u32::from(c0 & 0x0F) << 12) | (c1 << 6) | c2, 3),
+            _ => (0xFFFD, 1),
+        },
+        0xF0..=0xF4 => match (cont(1), cont(2), cont(3)) {
+            (Some(c1), Some(c2), Some(c3)) => (
+                (u32::from(c0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3,
+                4,
+            ),
+            _ => (0xFFFD, 1),
+        },
+        _ => (0xFFFD, 1),
+    }
+}
+
+fn wide(cp: u32) -> Wide {
+    match cp {
+        0x2019 => Wide::Apostrophe,
+        // Latin-1 punctuation and symbols (NBSP, «», ×, ÷...), general punctuation (dashes,
+        // quotes, bullets), arrows, CJK punctuation, full-width punctuation, replacement
+        // characters and specials.
+        0x80..=0xBF | 0xD7 | 0xF7 | 0x2000..=0x2BFF | 0x3000..=0x303F | 0xFE30..=0xFE4F => {
+            Wide::Sep
+        }
+        0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0xFFF0..=0xFFFF => {
+            Wide::Sep
+        }
+        // Kana, CJK ideographs, compatibility ideographs, half-width katakana.
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F => {
+            Wide::Cjk
+        }
+        _ => Wide::Letter,
+    }
+}
+
+/// Appends the folded form of the character `cp` (UTF-8 bytes `raw`) to `out`.
+fn fold_char(cp: u32, raw: &[u8], out: &mut impl FnMut(u8)) {
+    let ascii = |s: &str, out: &mut dyn FnMut(u8)| s.bytes().for_each(out);
+    let base = match cp {
+        0xC0..=0xC5 | 0xE0..=0xE5 => "a",
+        0xC6 | 0xE6 => "ae",
+        0xC7 | 0xE7 => "c",
+        0xC8..=0xCB | 0xE8..=0xEB => "e",
+        0xCC..=0xCF | 0xEC..=0xEF => "i",
+        0xD0 | 0xF0 => "d",
+        0xD1 | 0xF1 => "n",
+        0xD2..=0xD6 | 0xD8 | 0xF2..=0xF6 | 0xF8 => "o",
+        0xD9..=0xDC | 0xF9..=0xFC => "u",
+        0xDD | 0xFD | 0xFF => "y",
+        0xDE | 0xFE => "th",
+        0xDF => "ss",
+        // Latin Extended-A: the letters of Polish, Czech, Turkish, Hungarian...
+        0x100..=0x105 => "a",
+        0x106..=0x10D => "c",
+        0x10E..=0x111 => "d",
+        0x112..=0x11B => "e",
+        0x11C..=0x123 => "g",
+        0x124..=0x127 => "h",
+        0x128..=0x131 => "i",
+        0x134..=0x135 => "j",
+        0x136..=0x138 => "k",
+        0x139..=0x142 => "l",
+        0x143..=0x14B => "n",
+        0x14C..=0x151 => "o",
+        0x152..=0x153 => "oe",
+        0x154..=0x159 => "r",
+        0x15A..=0x161 => "s",
+        0x162..=0x167 => "t",
+        0x168..=0x173 => "u",
+        0x174..=0x175 => "w",
+        0x176..=0x178 => "y",
+        0x179..=0x17E => "z",
+        _ => "",
+    };
+    if !base.is_empty() {
+        ascii(base, out);
+        return;
+    }
+    let lower = match cp {
+        // Cyrillic capitals.
+        0x410..=0x42F => Some(cp + 0x20),
+        0x400..=0x40F => Some(cp + 0x50),
+        // Greek capitals.
+        0x391..=0x3A1 | 0x3A3..=0x3AB => Some(cp + 0x20),
+        _ => None,
+    };
+    match lower.and_then(char::from_u32) {
+        Some(c) => {
+            let mut buf = [0u8; 4];
+            c.encode_utf8(&mut buf).bytes().for_each(out);
+        }
+        None => raw.iter().copied().for_each(out),
+    }
+}
+
+/// Folds `text` (one token's bytes) into `out`: ASCII letters lower-cased, Latin diacritics
+/// dropped, Cyrillic and Greek capitals lower-cased; other bytes as they are.
+pub fn fold(text: &[u8], out: &mut impl FnMut(u8)) {
+    let mut i = 0;
+    while i < text.len() {
+        let c = text[i];
+        if c < 0x80 {
+            out(c.to_ascii_lowercase());
+            i += 1;
+        } else {
+            let (cp, n) = decode(text, i);
+            if n == 1 {
+                out(c);
+            } else {
+                fold_char(cp, &text[i..i + n], out);
+            }
+            i += n;
+        }
+    }
+}
+
+/// ASCII lower case for eight bytes at once (bytes below 0x80; others unchanged).
+#[inline]
+fn lower8(x: u64) -> u64 {
+    const H: u64 = 0x8080_8080_8080_8080;
+    let ascii = !x & H;
+    let ge_a = x.wrapping_add(0x3F3F_3F3F_3F3F_3F3F);
+    let gt_z = x.wrapping_add(0x2525_2525_2525_2525);
+    let upper = ge_a & !gt_z & ascii;
+    x | (upper >> 2)
+}
+
+/// The scanner's view of one run: where its parts start and end.
+struct Run<'a> {
+    b: &'a [u8],
+    start: usize,
+    end: usize,
+    high: bool,
+}
+
+/// A buffer for the folded text of one token.
+pub struct Scratch {
+    /// Room for eight bytes past [`MAX_TEXT`]: text is written eight bytes at a time.
+    buf: [u8; MAX_TEXT + 8],
+    len: usize,
+    over: bool,
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            buf: [0; MAX_TEXT + 8],
+            len: 0,
+            over: false,
+        }
+    }
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.over = false;
+    }
+    fn push(&mut self, c: u8) {
+        if self.len < MAX_TEXT {
+            self.buf[self.len] = c;
+            self.len += 1;
+        } else {
+            self.over = true;
+        }
+    }
+    fn text(&self) -> &[u8] {
+        if self.over {
+            &[]
+        } else {
+            &self.buf[..self.len]
+        }
+    }
+    /// Holds the folded `text` (ASCII eight bytes at a time; [`fold`] for the rest).
+    fn fold(&mut self, text: &[u8]) {
+        self.clear();
+        if text.len() > MAX_TEXT {
+            self.over = true;
+            return;
+        }
+        if text.is_ascii() {
+            let mut chunks = text.chunks(8);
+            for c in &mut chunks {
+                let mut w = [0u8; 8];
+                w[..c.len()].copy_from_slice(c);
+                let l = lower8(u64::from_le_bytes(w)).to_le_bytes();
+                self.buf[self.len..self.len + 8].copy_from_slice(&l);
+                self.len += c.len();
+            }
+            return;
+        }
+        fold(text, &mut |c| self.push(c));
+    }
+}
+
+/// Splits `input[from..]` into tokens and hands each to `f`, in order. `f` returns `false`
+/// to stop after the current run; the return value is where to resume (a later call with
+/// that `from` goes on with the next run).
+pub fn tokenize(
+    input: &[u8],
+    from: usize,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> usize {
+    let b = input;
+    let mut i = from;
+    while i < b.len() {
+        let c = CLASS[usize::from(b[i])];
+        if c == SEP {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        // The common case first: letters and digits, then a separator (or one joiner and a
+        // separator: "said:", "full.").
+        if c >= ALNUM {
+            let mut seen = 0;
+            while i < b.len() {
+                let c = CLASS[usize::from(b[i])];
+                if c < ALNUM {
+                    break;
+                }
+                seen |= c;
+                i += 1;
+            }
+            let end = i;
+            let next = b.get(i).map_or(SEP, |&c| CLASS[usize::from(c)]);
+            let plain = match next {
+                SEP => true,
+                JOIN => b.get(i + 1).is_none_or(|&c| CLASS[usize::from(c)] == SEP),
+                _ => false,
+            };
+            if plain {
+                if next == JOIN {
+                    i += 1;
+                }
+                if !simple(b, start, end, seen & LETTER != 0, scratch, f) {
+                    return i;
+                }
+                continue;
+            }
+        }
+        // A run with joiners or bytes past ASCII.
+        i = slow(b, start, scratch, f);
+        if i == usize::MAX {
+            return start;
+        }
+    }
+    b.len()
+}
+
+/// Reads one run from `start` (letters, digits, joiners and other characters of words), a
+/// CJK character after it, or a separator of several bytes; returns where reading goes on,
+/// or `usize::MAX` when `f` asked to stop.
+fn slow(
+    b: &[u8],
+    start: usize,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> usize {
+    let mut i = start;
+    let mut high = false;
+    let mut cjk_at = None;
+    while i < b.len() {
+        match CLASS[usize::from(b[i])] {
+            DIGIT | LETTER | JOIN => i += 1,
+            HIGH => {
+                let (cp, n) = decode(b, i);
+                match wide(cp) {
+                    Wide::Letter | Wide::Apostrophe => {
+                        high = true;
+                        i += n;
+                    }
+                    Wide::Sep => break,
+                    Wide::Cjk => {
+                        cjk_at = Some((i, n));
+                        break;
+                    }
+                }
+            }
+            _ => break,
+        }
+    }
+    let go_on = if i > start {
+        run(
+            &Run {
+                b,
+                start,
+                end: i,
+                high,
+            },
+            scratch,
+            f,
+        )
+    } else {
+        true
+    };
+    // A CJK character is a word of its own.
+    let go_on = match cjk_at {
+        Some((at, n)) => {
+            i += n;
+            scratch.clear();
+            fold(&b[at..at + n], &mut |c| scratch.push(c));
+            f(Token {
+                start: at,
+                end: at + n,
+                kind: Kind::Word,
+                text: scratch.text(),
+                hash: hash(scratch.text()),
+                code: prefix_code(scratch.text()),
+                prefix: prefix8(scratch.text()),
+            }) && go_on
+        }
+        None => {
+            if i == start {
+                // A separator of several bytes.
+                i += decode(b, i).1;
+            }
+            go_on
+        }
+    };
+    if go_on { i } else { usize::MAX }
+}
+
+/// Emits the tokens of one run.
+fn run(r: &Run<'_>, scratch: &mut Scratch, f: &mut impl FnMut(Token<'_>) -> bool) -> bool {
+    let b = r.b;
+    // The joiners at either end belong to the punctuation around the run ("Error:", "end.").
+    let mut start = r.start;
+    let mut end = r.end;
+    while start < end && CLASS[usize::from(b[start])] == JOIN {
+        start += 1;
+    }
+    while end > start
+        && (CLASS[usize::from(b[end - 1])] == JOIN || ends_with_apostrophe(&b[start..end]))
+    {
+        end -= if CLASS[usize::from(b[end - 1])] == JOIN {
+            1
+        } else {
+            3
+        };
+    }
+    if start == end {
+        return true;
+    }
+    let text = &b[start..end];
+    if end - start > MAX_RUN {
+        return f(Token {
+            start,
+            end,
+            kind: Kind::Word,
+            text: &[],
+            hash: hash(&[]),
+            code: 0,
+            prefix: 0,
+        });
+    }
+    if !r.high
+        && b[start..end]
+            .iter()
+            .all(|&c| CLASS[usize::from(c)] >= ALNUM)
+    {
+        // A plain word or number between joiners that were trimmed.
+        let letters = b[start..end].iter().any(u8::is_ascii_alphabetic);
+        return simple(b, start, end, letters, scratch, f);
+    }
+    if let Some(kind) = compound(text) {
+        return emit_compound(b, start, end, kind, scratch, f);
+    }
+    // Split at the joiners other than dots; a piece with dots may still be a number or a
+    // host (`550-5.1.1`), else it is split at its dots too.
+    let mut go_on = true;
+    let mut p = start;
+    while p < end {
+        let mut q = p;
+        while q < end && !(is_joiner_at(b, q) && b[q] != b'.') {
+            q += if b[q] < 0x80 { 1 } else { decode(b, q).1 };
+        }
+        if q > p {
+            // `n't` after the piece: the piece without its `n`, then `not`.
+            let negated = apostrophe_len(b, q).is_some_and(|n| {
+                q - p >= 2
+                    && b[q - 1].eq_ignore_ascii_case(&b'n')
+                    && b.get(q + n).is_some_and(|c| c.eq_ignore_ascii_case(&b't'))
+                    && b.get(q + n + 1)
+                        .is_none_or(|&c| CLASS[usize::from(c)] < ALNUM)
+            });
+            if negated {
+                let base = &b[p..q - 1];
+                go_on &= if base.eq_ignore_ascii_case(b"ca") {
+                    emit_text(b"can", p, q - 1, Kind::Word, f)
+                } else if base.eq_ignore_ascii_case(b"wo") {
+                    emit_text(b"will", p, q - 1, Kind::Word, f)
+                } else {
+                    emit_word(base, p, q - 1, scratch, f)
+                };
+                // `n't`: from the `n` to past the `t`.
+                let past = q + apostrophe_len(b, q).unwrap_or(1) + 1;
+                go_on &= emit_text(b"not", q - 1, past, Kind::Word, f);
+                p = past;
+                continue;
+            }
+            go_on &= piece(b, p, q, scratch, f);
+            // A possessive `'s` is dropped with its apostrophe.
+            if let Some(n) = apostrophe_len(b, q) {
+                if b.get(q + n).is_some_and(|c| c.eq_ignore_ascii_case(&b's'))
+                    && b.get(q + n + 1)
+                        .is_none_or(|&c| CLASS[usize::from(c)] < ALNUM)
+                {
+                    q += n + 1;
+                }
+            }
+        }
+        // Past the joiner.
+        p = if q < end {
+            q + apostrophe_len(b, q).unwrap_or(1)
+        } else {
+            q
+        };
+    }
+    go_on
+}
+
+/// A piece of a run between joiners other than dots: a number or host as a whole, or its
+/// parts between dots.
+fn piece(
+    b: &[u8],
+    p: usize,
+    q: usize,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> bool {
+    let text = &b[p..q];
+    if text.contains(&b'.') {
+        if let Some(kind) = compound(text).filter(|k| matches!(k, Kind::Number | Kind::Host)) {
+            return emit_compound(b, p, q, kind, scratch, f);
+        }
+        let mut go_on = true;
+        let mut s = p;
+        for part_text in text.split(|&c| c == b'.') {
+            let e = s + part_text.len();
+            if e > s {
+                go_on &= part(b, s, e, scratch, f);
+            }
+            s = e + 1;
+        }
+        return go_on;
+    }
+    part(b, p, q, scratch, f)
+}
+
+/// An address, IP, number or host: one token. Numbers, hosts and addresses keep their folded
+/// text (a host or an address its last [`MAX_TEXT`] bytes, for the lookup of the domain);
+/// IPs none.
+fn emit_compound(
+    b: &[u8],
+    start: usize,
+    end: usize,
+    kind: Kind,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> bool {
+    let text = &b[start..end];
+    scratch.clear();
+    let keep = if matches!(kind, Kind::Host | Kind::Address) && text.len() > MAX_TEXT {
+        &text[text.len() - MAX_TEXT..]
+    } else {
+        text
+    };
+    if matches!(kind, Kind::Host | Kind::Number | Kind::Address) {
+        scratch.fold(keep);
+    }
+    f(Token {
+        start,
+        end,
+        kind,
+        text: scratch.text(),
+        hash: hash(scratch.text()),
+        code: if kind == Kind::Number {
+            prefix_code(scratch.text())
+        } else {
+            0
+        },
+        prefix: prefix8(scratch.text()),
+    })
+}
+
+/// Does `text` end with the right single quotation mark (U+2019, used as an apostrophe)?
+fn ends_with_apostrophe(text: &[u8]) -> bool {
+    text.ends_with("\u{2019}".as_bytes())
+}
+
+/// The length of an apostrophe at `b[i]`: `'` or U+2019.
+fn apostrophe_len(b: &[u8], i: usize) -> Option<usize> {
+    match b.get(i) {
+        Some(b'\'') => Some(1),
+        Some(0xE2) if b[i..].starts_with("\u{2019}".as_bytes()) => Some(3),
+        _ => None,
+    }
+}
+
+fn is_joiner_at(b: &[u8], i: usize) -> bool {
+    CLASS[usize::from(b[i])] == JOIN || apostrophe_len(b, i) == Some(3)
+}
+
+/// A plain run of ASCII letters and digits (`letters`: some are letters): one word or number,
+/// lower-cased and hashed eight bytes at a time (the same hash as [`hash`] of its text).
+#[inline]
+fn simple(
+    b: &[u8],
+    start: usize,
+    end: usize,
+    letters: bool,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> bool {
+    let n = end - start;
+    let kind = if letters { Kind::Word } else { Kind::Number };
+    if n == 6 && b[start..end].eq_ignore_ascii_case(b"cannot") {
+        return emit_text(b"can", start, start + 3, Kind::Word, f)
+            && emit_text(b"not", start + 3, end, Kind::Word, f);
+    }
+    if n > MAX_TEXT {
+        return f(Token {
+            start,
+            end,
+            kind,
+            text: &[],
+            hash: hash(&[]),
+            code: 0,
+            prefix: 0,
+        });
+    }
+    let mut h = (n as u64).wrapping_mul(HASH_K);
+    let mut code = 0;
+    let mut prefix = 0;
+    let mut i = 0;
+    while i < n {
+        let at = start + i;
+        let w = match b.get(at..at + 8) {
+            Some(c) => u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+            None => {
+                let mut c = [0u8; 8];
+                c[..b.len() - at].copy_from_slice(&b[at..]);
+                u64::from_le_bytes(c)
+            }
+        };
+        let take = n - i;
+        let w = lower8(w)
+            & if take >= 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * take)) - 1
+            };
+        scratch.buf[i..i + 8].copy_from_slice(&w.to_le_bytes());
+        if i == 0 {
+            code = ((w & 0xFF_FFFF) << 8) as u32 | n.min(3) as u32;
+            prefix = w;
+        }
+        h = (h ^ w).wrapping_mul(HASH_K).rotate_left(29);
+        i += 8;
+    }
+    scratch.len = n;
+    scratch.over = false;
+    h ^= h >> 32;
+    f(Token {
+        start,
+        end,
+        kind,
+        text: &scratch.buf[..n],
+        hash: h.wrapping_mul(HASH_K),
+        code,
+        prefix,
+    })
+}
+
+/// A token whose text is not its bytes (`not` of `n't`, `can` of `can't`).
+fn emit_text(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    kind: Kind,
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> bool {
+    f(Token {
+        start,
+        end,
+        kind,
+        text,
+        hash: hash(text),
+        code: prefix_code(text),
+        prefix: prefix8(text),
+    })
+}
+
+/// One part of a split run: a word, or a number when it is digits (and dots).
+fn part(
+    b: &[u8],
+    p: usize,
+    q: usize,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> bool {
+    let text = &b[p..q];
+    if text.iter().all(|c| c.is_ascii_alphanumeric()) {
+        return simple(
+            b,
+            p,
+            q,
+            text.iter().any(u8::is_ascii_alphabetic),
+            scratch,
+            f,
+        );
+    }
+    emit_word(text, p, q, scratch, f)
+}
+
+/// A word with characters beyond ASCII: folded into the scratch buffer, then hashed.
+fn emit_word(
+    text: &[u8],
+    p: usize,
+    q: usize,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>) -> bool,
+) -> bool {
+    scratch.fold(text);
+    let t = scratch.text();
+    f(Token {
+        start: p,
+        end: q,
+        kind: Kind::Word,
+        text: t,
+        hash: hash(t),
+        code: prefix_code(t),
+        prefix: prefix8(t),
+    })
+}
+
+/// The kind of a run that is one token as a whole: an address, an IP, a number with dots, a
+/// host name; `None` for a run to split into words. One pass to count and to check the
+/// labels between dots, then the decision.
+fn compound(text: &[u8]) -> Option<Kind> {
+    // Counts of '@', '.', ':', '-', other joiners, letters and bytes past ASCII, a byte of a
+    // table entry each: one lookup and one add per byte. (A run of at most MAX_RUN bytes with
+    // its joiners trimmed has fewer than 256 of each.)
+    const fn counts() -> [u64; 256] {
+        let mut t = [0u64; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = match c {
+                b'@' => 1,
+                b'.' => 1 << 8,
+                b':' => 1 << 16,
+                b'-' => 1 << 24,
+                b'_' | b'+' | b'\'' => 1 << 32,
+                b'a'..=b'z' | b'A'..=b'Z' => 1 << 40,
+                0x80.. => 1 << 48,
+                _ => 0,
+            };
+            b += 1;
+        }
+        t
+    }
+    static COUNTS: [u64; 256] = counts();
+    let sum = text.iter().fold(0u64, |s, &c| s + COUNTS[usize::from(c)]);
+    let field = |k: u32| (sum >> (8 * k)) & 0xFF;
+    let (ats, dots, colons, hyphens, others, letters, high) = (
+        field(0),
+        field(1),
+        field(2),
+        field(3),
+        field(4),
+        field(5),
+        field(6),
+    );
+    let at = if ats == 1 {
+        text.iter().position(|&c| c == b'@').unwrap_or(0)
+    } else {
+        0
+    };
+    // Labels between dots: none empty, none starting or ending with a hyphen.
+    let mut labels_ok = true;
+    let mut label_start = 0;
+    if dots > 0 {
+        for (i, &c) in text.iter().enumerate() {
+            if c == b'.' {
+                labels_ok &= i > label_start && text[label_start] != b'-' && text[i - 1] != b'-';
+                label_start = i + 1;
+            }
+        }
+    }
+    if ats == 1 {
+        let domain = &text[at + 1..];
+        return (at > 0 && domain.contains(&b'.') && domain.len() >= 3).then_some(Kind::Address);
+    }
+    if ats > 1 {
+        return None;
+    }
+    if (dots == 3 && letters == 0 && colons == 0 && hyphens == 0 && is_ipv4(text))
+        || (colons >= 2 && is_ipv6(text))
+    {
+        return Some(Kind::Ip);
+    }
+    if colons > 0 || others > 0 || high > 0 || dots == 0 {
+        return None;
+    }
+    let last = &text[label_start..];
+    labels_ok &= !last.is_empty() && last[0] != b'-' && last[last.len() - 1] != b'-';
+    if letters == 0 && hyphens == 0 {
+        return labels_ok.then_some(Kind::Number);
+    }
+    // A host's last label is a top-level domain. With three labels or more, any 2 to 6
+    // letters, or a name reserved for examples and local use; with two, a common generic
+    // domain or a country code that is not also an English word, so that two words with no
+    // space after a full stop ("unknown.Please") are not taken for a host. (`STOREDRV.Deliver`
+    // and `Queue.Expired` are component names, not hosts: their words are words.)
+    if !labels_ok || !last.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let is = |names: &[&str]| {
+        names
+            .iter()
+            .any(|n| last.eq_ignore_ascii_case(n.as_bytes()))
+    };
+    let tld = is(&["example", "invalid", "localhost", "localdomain", "local"])
+        || if dots >= 2 {
+            (2..=6).contains(&last.len())
+        } else {
+            is(GENERIC) || (last.len() == 2 && !is(ENGLISH2))
+        };
+    tld.then_some(Kind::Host)
+}
+
+/// Generic top-level domains that mail hosts use.
+const GENERIC: &[&str] = &[
+    "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "mobi", "asia",
+    "xyz", "online", "site", "email", "cloud", "app", "dev", "io", "ai", "tech",
+];
+
+/// Country codes that are also English words: after a full stop with no space, these are
+/// the next sentence's word.
+const ENGLISH2: &[&str] = &[
+    "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no",
+    "of", "on", "or", "so", "to", "tv", "up", "us", "we",
+];
+
+fn is_ipv4(t: &[u8]) -> bool {
+    let mut n = 0;
+    for part in t.split(|&c| c == b'.') {
+        n += 1;
+        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+    }
+    n == 4
+}
+
+fn is_ipv6(t: &[u8]) -> bool {
+    let t = t
+        .strip_prefix(b"IPv6:")
+        .or_else(|| t.strip_prefix(b"ipv6:"))
+        .unwrap_or(t);
+    let colons = t.iter().filter(|&&c| c == b':').count();
+    colons >= 2
+        && t.iter()
+            .all(|c| c.is_ascii_hexdigit() || *c == b':' || *c == b'.')
+        && t.iter().any(u8::is_ascii_hexdigit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<(String, Kind)> {
+        let mut v = Vec::new();
+        let mut scratch = Scratch::default();
+        tokenize(s.as_bytes(), 0, &mut scratch, &mut |t| {
+            let text = if t.text.is_empty() {
+                String::from_utf8_lossy(&s.as_bytes()[t.start..t.end]).into_owned()
+            } else {
+                String::from_utf8_lossy(t.text).into_owned()
+            };
+            assert_eq!(t.hash, hash(t.text));
+            assert_eq!(
+                t.code,
+                if matches!(t.kind, Kind::Word | Kind::Number) {
+                    prefix_code(t.text)
+                } else {
+                    0
+                }
+            );
+            assert_eq!(t.prefix, prefix8(t.text));
+            v.push((text, t.kind));
+            true
+        });
+        v
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        toks(s).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn splits_and_folds() {
+        assert_eq!(
+            words("550-5.1.1 The email account that you tried to reach doesn't exist."),
+            [
+                "550", "5.1.1", "the", "email", "account", "that", "you", "tried", "to", "reach",
+                "does", "not", "exist"
+            ]
+        );
+        assert_eq!(
+            words("User <jdoe> NOT known"),
+            ["user", "jdoe", "not", "known"]
+        );
+        assert_eq!(
+            words("[TSS04] aup#cxbl RCPT_TO"),
+            ["tss04", "aup", "cxbl", "rcpt", "to"]
+        );
+        assert_eq!(
+            words("can't won't cannot Google’s"),
+            ["can", "not", "will", "not", "can", "not", "google"]
+        );
+        assert_eq!(
+            words("Adresse ungültig: BOÎTE pleine, Пользователь"),
+            ["adresse", "ungultig", "boite", "pleine", "пользователь"]
+        );
+        assert_eq!(
+            words("宛先不明です。"),
+            ["宛", "先", "不", "明", "で", "す"]
+        );
+        assert_eq!(
+            words("double-checking e-mail"),
+            ["double", "checking", "e", "mail"]
+        );
+        assert_eq!(
+            words("User unknown.Please retry; is_blocked.For"),
+            ["user", "unknown", "please", "retry", "is", "blocked", "for"]
+        );
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(
+            toks(
+                "jane@Example.com 192.0.2.1 mx.Example.COM. 5.7.1 STOREDRV.Deliver: IPv6:2001:db8::1 rfc.5321"
+            ),
+            vec![
+                ("jane@example.com".to_string(), Kind::Address),
+                ("192.0.2.1".to_string(), Kind::Ip),
+                ("mx.example.com".to_string(), Kind::Host),
+                ("5.7.1".to_string(), Kind::Number),
+                ("storedrv".to_string(), Kind::Word),
+                ("deliver".to_string(), Kind::Word),
+                ("IPv6:2001:db8::1".to_string(), Kind::Ip),
+                ("rfc".to_string(), Kind::Word),
+                ("5321".to_string(), Kind::Number),
+            ]
+        );
+    }
+
+    #[test]
+    fn resumes_after_a_run() {
+        let s = b"one two three";
+        let mut scratch = Scratch::default();
+        let mut got = Vec::new();
+        let at = tokenize(s, 0, &mut scratch, &mut |t| {
+            got.push(t.text.to_vec());
+            false
+        });
+        assert_eq!(got, [b"one".to_vec()]);
+        tokenize(s, at, &mut scratch, &mut |t| {
+            got.push(t.text.to_vec());
+            true
+        });
+        assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn lower8_matches_ascii_lowercase() {
+        for b in 0u8..0x80 {
+            let w = lower8(u64::from(b) * 0x0101_0101_0101_0101);
+            assert_eq!(w.to_le_bytes(), [b.to_ascii_lowercase(); 8], "{b}");
+        }
+    }
+}
