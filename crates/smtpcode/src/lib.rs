@@ -73,6 +73,8 @@ pub use error::{InvalidEnhancedCode, InvalidReplyCode, ParseError, UnknownName};
 pub use model::{Action, ActionInfo, Bounce, Command, Fault, Outcome, Reason, ReasonInfo};
 pub use parse::{Reply, parse};
 pub use provider::{Provider, ProviderInfo, providers};
+#[doc(hidden)]
+pub use rules::probe as __probe;
 pub use rules::user::{Classifier, Rules, RulesError};
 pub use rules::{ContextRule, Rule, Tier, context_rules, rules};
 

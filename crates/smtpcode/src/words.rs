@@ -581,11 +581,7 @@ fn run(r: &Run<'_>, scratch: &mut Scratch, f: &mut impl FnMut(Token<'_>) -> bool
         if q > p {
             // `n't` after the piece: the piece without its `n`, then `not`.
             let negated = apostrophe_len(b, q).is_some_and(|n| {
-                q - p >= 2
-                    && b[q - 1].eq_ignore_ascii_case(&b'n')
-                    && b.get(q + n).is_some_and(|c| c.eq_ignore_ascii_case(&b't'))
-                    && b.get(q + n + 1)
-                        .is_none_or(|&c| CLASS[usize::from(c)] < ALNUM)
+                q - p >= 2 && b[q - 1].eq_ignore_ascii_case(&b'n') && piece_is(b, q + n, end, b't')
             });
             if negated {
                 let base = &b[p..q - 1];
@@ -605,10 +601,7 @@ fn run(r: &Run<'_>, scratch: &mut Scratch, f: &mut impl FnMut(Token<'_>) -> bool
             go_on &= piece(b, p, q, scratch, f);
             // A possessive `'s` is dropped with its apostrophe.
             if let Some(n) = apostrophe_len(b, q) {
-                if b.get(q + n).is_some_and(|c| c.eq_ignore_ascii_case(&b's'))
-                    && b.get(q + n + 1)
-                        .is_none_or(|&c| CLASS[usize::from(c)] < ALNUM)
-                {
+                if piece_is(b, q + n, end, b's') {
                     q += n + 1;
                 }
             }
@@ -621,6 +614,14 @@ fn run(r: &Run<'_>, scratch: &mut Scratch, f: &mut impl FnMut(Token<'_>) -> bool
         };
     }
     go_on
+}
+
+/// Is the piece of the run (up to `end`) that starts at `at` the one letter `letter` (the `t`
+/// of `n't`, the `s` of `'s`)? A piece ends at a joiner other than a dot, or at the run's end.
+fn piece_is(b: &[u8], at: usize, end: usize, letter: u8) -> bool {
+    at < end
+        && b[at].eq_ignore_ascii_case(&letter)
+        && (at + 1 == end || (is_joiner_at(b, at + 1) && b[at + 1] != b'.'))
 }
 
 /// A piece of a run between joiners other than dots: a number or host as a whole, or its

@@ -6,8 +6,9 @@
 //!
 //! * `user unknown` — words in sequence (split and folded as replies are: `doesn't` is
 //!   `does not`, `Mailbox` is `mailbox`);
-//! * `user|recipient|mailbox unknown` — alternatives for one word;
-//! * `(does not exist|unknown)` — alternatives of sequences;
+//! * `(user|recipient|mailbox) unknown` — alternatives, in parentheses: of words, or of
+//!   sequences (`(does not exist|unknown)`); a whole term needs none (`unknown user|no such
+//!   user`);
 //! * `account? suspended`, `(has been)? suspended` — optional;
 //! * `mailbox ~3 full` — up to 3 tokens of anything between;
 //! * `suspend*` — a word starting with `suspend`;
@@ -156,7 +157,7 @@ fn term(t: &str) -> Result<Term, String> {
         i: 0,
         scratch: Scratch::default(),
     };
-    let seq = p.seq()?;
+    let seq = p.alternatives()?;
     if p.i < p.s.len() {
         return Err(format!("unexpected {:?} at {}", p.s[p.i] as char, p.i));
     }
@@ -182,6 +183,21 @@ impl Parser<'_> {
 
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
+    }
+
+    /// Sequences separated by `|` (the alternatives of a group, or of a whole term), up to
+    /// `)` or the end: one node for several, the sequence's own nodes for one.
+    fn alternatives(&mut self) -> Result<Vec<Node>, String> {
+        let mut alts = vec![self.seq()?];
+        while self.peek() == Some(b'|') {
+            self.i += 1;
+            alts.push(self.seq()?);
+        }
+        Ok(if alts.len() == 1 {
+            alts.pop().unwrap_or_default()
+        } else {
+            vec![Node::Choice(alts)]
+        })
     }
 
     /// Elements up to `)`, `|` or the end.
@@ -222,16 +238,12 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'(') => {
                 self.i += 1;
-                let mut alts = vec![self.seq()?];
-                while self.peek() == Some(b'|') {
-                    self.i += 1;
-                    alts.push(self.seq()?);
-                }
+                let inner = self.alternatives()?;
                 if self.peek() != Some(b')') {
                     return Err(format!("missing ) at {}", self.i));
                 }
                 self.i += 1;
-                Ok(vec![Node::Choice(alts)])
+                Ok(inner)
             }
             Some(b'~') => {
                 self.i += 1;
@@ -257,29 +269,8 @@ impl Parser<'_> {
                 Ok(vec![Node::Not(Box::new(node))])
             }
             Some(b'"') => Err("a literal must be a term of its own (between && or ||)".into()),
-            _ => self.words(),
+            _ => self.word(),
         }
-    }
-
-    /// `a|b|c`: alternatives of one word each (a word may split into several tokens, which
-    /// makes it a sequence).
-    fn words(&mut self) -> Result<Vec<Node>, String> {
-        let mut alts: Vec<Vec<Node>> = vec![self.word()?];
-        while self.peek() == Some(b'|') && self.s.get(self.i + 1) != Some(&b'|') {
-            // A `|` between words (not the `|` of a group: that one follows a space or `)`).
-            if self.i > 0 && self.s[self.i - 1] == b' ' {
-                break;
-            }
-            self.i += 1;
-            alts.push(self.word()?);
-        }
-        if alts.len() == 1 {
-            return Ok(alts.pop().unwrap());
-        }
-        if alts.iter().any(Vec::is_empty) {
-            return Err("an alternative (a|b) without letters or digits".into());
-        }
-        Ok(vec![Node::Choice(alts)])
     }
 
     fn word(&mut self) -> Result<Vec<Node>, String> {

@@ -451,3 +451,66 @@ mod tests {
         );
     }
 }
+
+/// The matcher's view of an input, for the crate's own tests of the engine against the
+/// reference implementation of the rule language (`tests/engine.rs`). Not part of the API.
+#[doc(hidden)]
+pub mod probe {
+    use super::user::Rules;
+    use super::{BUILTIN, Scan, scan};
+    use crate::words::{self, Scratch};
+
+    /// The tokens of `input`: start, end, kind name and the hash of the folded text.
+    pub fn tokens(input: &[u8]) -> Vec<(usize, usize, &'static str, u64)> {
+        let mut out = Vec::new();
+        words::tokenize(input, 0, &mut Scratch::default(), &mut |t| {
+            out.push((t.start, t.end, t.kind.name(), t.hash));
+            true
+        });
+        out
+    }
+
+    /// The hash of a folded text, as the matcher computes it.
+    pub fn hash(text: &[u8]) -> u64 {
+        words::hash(text)
+    }
+
+    /// Where the reply starts in `input` (0 without a reply code) and the code of a
+    /// multi-line reply, as the classifier computes them.
+    pub fn reply_start(input: &[u8]) -> (usize, Option<String>) {
+        let found = crate::parse::scan(input);
+        let from = if found.code.is_some() { found.at } else { 0 };
+        let marker = found
+            .code
+            .filter(|_| found.multiline)
+            .map(|c| c.as_str().to_string());
+        (from, marker)
+    }
+
+    /// For each row of a rule set (the built-in one when `rules` is `None`), in precedence
+    /// order: did all of its terms occur in `input`, and all in the reply itself?
+    pub fn rows(rules: Option<&Rules>, input: &[u8]) -> Vec<(bool, bool)> {
+        let user = rules.map(Rules::tables);
+        let t = user.as_ref().unwrap_or(&BUILTIN);
+        let found = crate::parse::scan(input);
+        let from = if found.code.is_some() { found.at } else { 0 };
+        let mut s = Scan::new(t, input);
+        scan(
+            &mut s,
+            None,
+            input,
+            from,
+            found.code.filter(|_| found.multiline),
+        );
+        (0..t.rows.len())
+            .map(|row| {
+                let (lo, hi) = t.row_terms[row];
+                let terms = &t.row_term_ids[lo as usize..hi as usize];
+                (
+                    terms.iter().all(|&term| s.has(term, false)),
+                    terms.iter().all(|&term| s.has(term, true)),
+                )
+            })
+            .collect()
+    }
+}

@@ -261,7 +261,7 @@ impl Rules {
         })
     }
 
-    fn tables(&self) -> Tables<'_> {
+    pub(crate) fn tables(&self) -> Tables<'_> {
         let i = &*self.inner;
         let c = &i.compiled;
         Tables {

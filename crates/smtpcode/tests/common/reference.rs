@@ -312,17 +312,21 @@ fn run(text: &str, offset: usize, out: &mut Vec<Tok>) {
             } else {
                 fold(base)
             };
+            // A word longer than 64 bytes has no text.
+            let base = if base.len() > 64 { String::new() } else { base };
             out.push(Tok {
                 text: base,
                 kind: "word",
                 start: pstart,
                 end: pstart + piece.len() - 1,
             });
+            // `n't`: from the `n` to past the `t`.
+            let apostrophe = if t[q..].starts_with('\'') { 1 } else { 3 };
             out.push(Tok {
                 text: "not".into(),
                 kind: "word",
                 start: pstart + piece.len() - 1,
-                end: pstart + piece.len() + 1,
+                end: pstart + piece.len() + apostrophe + 1,
             });
             skip_next_t = true;
             continue;
@@ -332,7 +336,12 @@ fn run(text: &str, offset: usize, out: &mut Vec<Tok>) {
         }
         if piece.contains('.') {
             if let Some(kind @ ("number" | "host")) = compound_kind(piece) {
-                let text = fold(piece);
+                // A host keeps its last 64 bytes.
+                let text = if kind == "host" && piece.len() > 64 {
+                    fold(&piece[piece.len() - 64..])
+                } else {
+                    fold(piece)
+                };
                 out.push(Tok {
                     text,
                     kind,
@@ -422,9 +431,23 @@ pub fn parse_alternative(alt: &str) -> Vec<Term> {
             }
             let chars: Vec<char> = t.chars().collect();
             let mut i = 0;
-            Term::Seq(seq(&chars, &mut i))
+            Term::Seq(alternatives(&chars, &mut i))
         })
         .collect()
+}
+
+/// Sequences separated by `|`, up to `)` or the end.
+fn alternatives(c: &[char], i: &mut usize) -> Vec<Node> {
+    let mut alts = vec![seq(c, i)];
+    while *i < c.len() && c[*i] == '|' {
+        *i += 1;
+        alts.push(seq(c, i));
+    }
+    if alts.len() == 1 {
+        alts.pop().unwrap()
+    } else {
+        vec![Node::Choice(alts)]
+    }
 }
 
 fn seq(c: &[char], i: &mut usize) -> Vec<Node> {
@@ -454,13 +477,9 @@ fn primary(c: &[char], i: &mut usize) -> Vec<Node> {
     match c[*i] {
         '(' => {
             *i += 1;
-            let mut alts = vec![seq(c, i)];
-            while *i < c.len() && c[*i] == '|' {
-                *i += 1;
-                alts.push(seq(c, i));
-            }
+            let alts = alternatives(c, i);
             *i += 1; // ')'
-            vec![Node::Choice(alts)]
+            alts
         }
         '~' => {
             *i += 1;
@@ -481,18 +500,7 @@ fn primary(c: &[char], i: &mut usize) -> Vec<Node> {
             };
             vec![Node::Not(Box::new(n))]
         }
-        _ => {
-            let mut alts = vec![word(c, i)];
-            while *i + 1 < c.len() && c[*i] == '|' && c[*i - 1] != ' ' {
-                *i += 1;
-                alts.push(word(c, i));
-            }
-            if alts.len() == 1 {
-                alts.pop().unwrap()
-            } else {
-                vec![Node::Choice(alts)]
-            }
-        }
+        _ => word(c, i),
     }
 }
 
