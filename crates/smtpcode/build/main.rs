@@ -908,8 +908,8 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
         .iter()
         .map(|e| {
             format!(
-                "crate::rules::lang::FlatElem {{ op: {}, n: {}, start: {}, len: {} }}",
-                e.op, e.n, e.start, e.len
+                "crate::rules::lang::FlatElem {{ op: {}, n: {}, word: {}, start: {}, len: {} }}",
+                e.op, e.n, e.word, e.start, e.len
             )
         })
         .collect();
@@ -929,6 +929,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
         })
         .collect();
     array(g, "SLOTS", "u64", &c.slots);
+    array(g, "DISP", "u16", &c.disp);
     array(g, "STEMS", "(u64, u8)", &c.stems);
     array_with(g, "ITEMS", "crate::rules::lang::FlatItem", &items, |s| {
         s.clone()
@@ -951,6 +952,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
         |s| s.clone(),
     );
     array(g, "PAIRS", "(u64, u32, u32)", &c.pairs);
+    array(g, "PAIR_DISP", "u16", &c.pair_disp);
     array(g, "LITERALS", "(u32, u32, u32, bool)", &c.literals);
     array(g, "TERM_LITERAL", "u32", &c.term_literal);
     writeln!(
@@ -963,10 +965,10 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
     writeln!(
         g,
         "pub(crate) const BUILTIN: crate::rules::engine::Tables<'static> = crate::rules::engine::Tables {{
-    slots: &SLOTS,
+    slots: &SLOTS, disp: &DISP,
     stems: &STEMS, items: &ITEMS, elems: &ELEMS, nots: &NOTS, seqs: &SEQS,
     word_anchors: &WORD_ANCHORS, stem_anchors: &STEM_ANCHORS, stem_anchored: {stem_anchored}, kind_anchors: &KIND_ANCHORS, kind_anchored: {},
-    anchor_list: &ANCHOR_LIST, pairs: &PAIRS,
+    anchor_list: &ANCHOR_LIST, pairs: &PAIRS, pair_disp: &PAIR_DISP,
     literals: &LITERALS, term_literal: &TERM_LITERAL, literal_text: LITERAL_TEXT,
     rows: &RULES, row_terms: &ROW_TERMS, row_term_ids: &ROW_TERM_IDS, term_rows: &TERM_ROWS, term_row_ids: &TERM_ROW_IDS,
 }};",

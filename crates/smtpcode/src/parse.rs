@@ -202,6 +202,23 @@ fn code_at(b: &[u8], i: usize) -> Option<ReplyCode> {
     ReplyCode::new(n)
 }
 
+/// The digits of the 64 bytes of `b` from `p`, and those of them that are 2 to 5 (a bit per
+/// byte).
+fn digit_masks(b: &[u8], p: usize) -> (u64, u64) {
+    use wide::{CmpGt, CmpLt, i8x16};
+    let (mut digits, mut lead) = (0u64, 0u64);
+    crate::words::pieces(b, p, |c, k, shift| {
+        let v = i8x16::new(c.map(|x| x as i8));
+        let within = |lo: u8, hi: u8| {
+            let m = v.cmp_gt(i8x16::splat(lo as i8 - 1)) & v.cmp_lt(i8x16::splat(hi as i8 + 1));
+            u64::from(m.move_mask() as u16 >> shift) << (16 * k)
+        };
+        digits |= within(b'0', b'9');
+        lead |= within(b'2', b'5');
+    });
+    (digits, lead)
+}
+
 /// Where the input "starts": after white space, quotes, `#`, `(`, and a DSN diagnostic type
 /// such as `smtp;` or `X-Postfix;`.
 fn content_start(b: &[u8]) -> usize {
@@ -289,25 +306,21 @@ pub(crate) fn scan(b: &[u8]) -> Found {
         key >= (true, 2)
     };
     if !consider(start) {
-        // Every digit 2 to 5 after the start, in order: two SIMD searches merged.
-        let rest = b.get(start + 1..).unwrap_or_default();
-        let mut low = memchr::memchr3_iter(b'2', b'3', b'4', rest).peekable();
-        let mut fives = memchr::memchr_iter(b'5', rest).peekable();
-        loop {
-            let next = match (low.peek(), fives.peek()) {
-                (Some(&x), Some(&y)) if x < y => low.next(),
-                (Some(_), Some(_)) | (None, Some(_)) => fives.next(),
-                (Some(_), None) => low.next(),
-                (None, None) => None,
-            };
-            let Some(off) = next else { break };
-            let i = start + 1 + off;
-            if i + 3 > b.len() {
-                break;
+        // Every three digits after the start whose first is 2 to 5, in order, found 64 bytes
+        // at a time with SIMD compares (a window's candidates need the two bytes after them,
+        // so windows step by 62).
+        let mut p = start + 1;
+        'windows: while p + 3 <= b.len() {
+            let (digits, lead) = digit_masks(b, p);
+            let mut candidates = lead & (digits >> 1) & (digits >> 2) & ((1u64 << 62) - 1);
+            while candidates != 0 {
+                let i = p + candidates.trailing_zeros() as usize;
+                candidates &= candidates - 1;
+                if left_ok(b, i) && consider(i) {
+                    break 'windows;
+                }
             }
-            if left_ok(b, i) && consider(i) {
-                break;
-            }
+            p += 62;
         }
     }
     if let Some((_, at, code)) = best {

@@ -114,7 +114,8 @@ fn text() -> impl Strategy<Value = String> {
             prop::sample::select(PIECES),
             prop::sample::select(&[" ", " ", " ", "", "\n", ": ", ". ", "\u{a0}"][..]),
         ),
-        0..40,
+        // Past 64 tokens, the matcher's batch is full and starts again with the last ones.
+        0..150,
     )
     .prop_map(|v| v.into_iter().map(|(p, s)| format!("{p}{s}")).collect())
 }

@@ -1,25 +1,30 @@
 //! The matcher: one pass over the reply's tokens, with no allocation.
 //!
-//! The reply is split into tokens ([`words`](crate::words)) as it is read. Each token is
-//! looked up in the vocabulary's hash table (a host under each of its suffixes); a token that
-//! some sequence is anchored on is verified once the tokens around it are known: the
-//! sequence's elements before the anchor are matched backwards, those after it forwards, with
-//! gaps and optional words tried in turn (bounded by [`MAX_SPAN`](super::lang::MAX_SPAN)). The
-//! last [`RING`] tokens are kept in a ring on the stack, so the work and the memory are linear
-//! in the input whatever its length. A matched sequence sets its term's bit, and tells whether
-//! it lies in the reply itself (from the reply code on) or in the words in front of it.
+//! The reply is split into tokens ([`words`](crate::words)) into a batch of [`CAP`] tokens
+//! on the stack. Then, for each rule set, the batch's words and numbers are looked up in the
+//! vocabulary's table (one probe each, independent of each other), and each token that
+//! anchors a sequence is verified against the tokens around it: the sequence's elements
+//! before the anchor are matched backwards, those after it forwards, with gaps and optional
+//! words tried in turn (bounded by [`MAX_SPAN`](super::lang::MAX_SPAN)). When the batch is
+//! full, its last tokens are kept as the context of the next one, so the work and the memory
+//! are linear in the input whatever its length. A matched sequence sets its term's bit, and
+//! tells whether it lies in the reply itself (from the reply code on) or in the words in front
+//! of it.
 
 use super::lang::{
     ANCHOR_BIT, Anchor, FlatElem, FlatItem, FlatSeq, HASH_MASK, HOST_BIT, ID_MASK, ITEM_KIND,
-    ITEM_STEM, ITEM_WORD, MAX_SPAN, OP_GAP, OP_NOT, OP_ONE, OP_OPT, PAIR_BIT, pair_key, pair_slot,
-    slot_of,
+    ITEM_STEM, ITEM_WORD, MAX_SPAN, OP_GAP, OP_NOT, OP_ONE, OP_OPT, PAIR_BIT, mix, pair_key,
+    perfect_slot,
 };
 use crate::code::ReplyCode;
-use crate::words::{self, Kind, Scratch, Token};
+use crate::words::{self, Kind, Scratch};
 
-/// How many of the last tokens are kept (a power of two above twice [`MAX_SPAN`]).
-pub(crate) const RING: usize = 32;
-const _: () = assert!(RING.is_power_of_two() && RING > 2 * MAX_SPAN + 1);
+/// The most tokens held at once.
+pub(crate) const CAP: usize = 64;
+/// The tokens kept as context when a full batch is followed by more: a sequence anchored on
+/// the first of them that is not verified yet reaches [`MAX_SPAN`] tokens back.
+const KEEP: usize = 2 * MAX_SPAN;
+const _: () = assert!(CAP > KEEP + MAX_SPAN);
 
 /// A rule set's compiled tables, as slices: the built-in ones are statics, a user's are the
 /// vectors of a [`Compiled`](super::lang::Compiled).
@@ -27,6 +32,8 @@ const _: () = assert!(RING.is_power_of_two() && RING > 2 * MAX_SPAN + 1);
 pub(crate) struct Tables<'a> {
     /// The vocabulary's hash table (see [`Compiled::slots`](super::lang::Compiled::slots)).
     pub(crate) slots: &'a [u64],
+    /// Its displacements (see [`Perfect`](super::lang::Perfect)).
+    pub(crate) disp: &'a [u16],
     /// Stems: their first eight bytes ([`words::prefix8`]) and their length.
     pub(crate) stems: &'a [(u64, u8)],
     pub(crate) items: &'a [FlatItem],
@@ -43,6 +50,7 @@ pub(crate) struct Tables<'a> {
 
     pub(crate) anchor_list: &'a [Anchor],
     pub(crate) pairs: &'a [(u64, u32, u32)],
+    pub(crate) pair_disp: &'a [u16],
     pub(crate) literals: &'a [(u32, u32, u32, bool)],
     pub(crate) term_literal: &'a [u32],
     pub(crate) literal_text: &'a [u8],
@@ -61,66 +69,52 @@ impl Tables<'_> {
     /// [`Compiled::slots`](super::lang::Compiled::slots)), or 0.
     #[inline]
     fn lookup(&self, hash: u64) -> u16 {
-        let len = self.slots.len();
-        let h = hash & HASH_MASK;
-        let mut i = slot_of(hash, len);
-        loop {
-            let s = self.slots[i];
-            if s & HASH_MASK == h {
-                return s as u16;
-            }
-            if s == 0 {
-                return 0;
-            }
-            i = (i + 1) & (len - 1);
+        let s = self.slots[perfect_slot(hash, self.disp, self.slots.len())];
+        if s & HASH_MASK == hash & HASH_MASK {
+            s as u16
+        } else {
+            0
         }
     }
 
-    /// The id and flags of a token: its text for words and numbers; the longest suffix of a
-    /// host name (or of an address's domain) that the vocabulary holds as a host.
+    /// The id and flags of a word or number's hash (0 for a host name: a word token does
+    /// not match one).
     #[inline]
-    fn id_of(&self, t: &Token<'_>) -> u16 {
-        match t.kind {
-            Kind::Word | Kind::Number => {
-                if t.text.is_empty() {
-                    0
-                } else {
-                    let id = self.lookup(t.hash);
-                    if id & HOST_BIT == 0 { id } else { 0 }
-                }
+    fn word_id(&self, hash: u64) -> u16 {
+        let id = self.lookup(hash);
+        if id & HOST_BIT == 0 { id } else { 0 }
+    }
+
+    /// The id and flags of a host name or an address (folded text): the longest suffix of the
+    /// host (or of the address's domain) that the vocabulary holds as a host.
+    fn host_id(&self, kind: Kind, text: &[u8], hash: u64) -> u16 {
+        let mut text = text;
+        if kind == Kind::Address {
+            match text.iter().rposition(|&c| c == b'@') {
+                Some(at) => text = &text[at + 1..],
+                None => return 0,
             }
-            // An address stands for its domain too: a host name matches the addresses at it.
-            Kind::Host | Kind::Address => {
-                let mut text = t.text;
-                if t.kind == Kind::Address {
-                    match text.iter().rposition(|&c| c == b'@') {
-                        Some(at) => text = &text[at + 1..],
-                        None => return 0,
-                    }
-                }
-                if text.is_empty() {
-                    return 0;
-                }
-                let mut h = if t.kind == Kind::Host {
-                    t.hash
-                } else {
-                    words::hash(text)
-                };
-                loop {
-                    let id = self.lookup(h);
-                    if id & HOST_BIT != 0 {
-                        return id;
-                    }
-                    match text.iter().position(|&c| c == b'.') {
-                        Some(dot) => {
-                            text = &text[dot + 1..];
-                            h = words::hash(text);
-                        }
-                        None => return 0,
-                    }
-                }
+        }
+        if text.is_empty() {
+            return 0;
+        }
+        let mut h = if kind == Kind::Host {
+            hash
+        } else {
+            words::hash(text)
+        };
+        loop {
+            let id = self.lookup(h);
+            if id & HOST_BIT != 0 {
+                return id;
             }
-            Kind::Ip => 0,
+            match text.iter().position(|&c| c == b'.') {
+                Some(dot) => {
+                    text = &text[dot + 1..];
+                    h = words::hash(text);
+                }
+                None => return 0,
+            }
         }
     }
 
@@ -132,18 +126,8 @@ impl Tables<'_> {
             return (0, 0);
         }
         let key = pair_key(first & ID_MASK, second);
-        let len = self.pairs.len();
-        let mut i = pair_slot(key, len);
-        loop {
-            let (k, s, e) = self.pairs[i];
-            if k == key {
-                return (s, e);
-            }
-            if k == 0 {
-                return (0, 0);
-            }
-            i = (i + 1) & (len - 1);
-        }
+        let (k, s, e) = self.pairs[perfect_slot(mix(key), self.pair_disp, self.pairs.len())];
+        if k == key { (s, e) } else { (0, 0) }
     }
 
     fn stem(&self, id: u16) -> (u64, u8) {
@@ -205,27 +189,56 @@ impl Hits {
     }
 }
 
-/// The tokens kept while reading: where each is in the input, its kind, and whether its text
-/// is one of [`words::SYNTHETIC`] rather than its bytes.
-struct Ring {
-    start: [u32; RING],
-    kind: [Kind; RING],
-    /// The [`words::prefix_code`] of each token's folded text.
-    code: [u32; RING],
-    /// The first eight bytes of each token's folded text ([`words::prefix8`]), and its
-    /// length (0 when it has none).
-    prefix: [u64; RING],
-    len: [u8; RING],
+/// A batch of tokens: where each starts, its kind, and the first eight bytes of its folded
+/// text ([`words::prefix8`]) with its length (for stems and word pairs); the hashes of the
+/// words and numbers, looked up once the batch is full.
+pub(crate) struct Batch {
+    n: usize,
+    start: [u32; CAP],
+    kind: [Kind; CAP],
+    hash: [u64; CAP],
+    prefix: [u64; CAP],
+    len: [u8; CAP],
+    /// Where the reply starts in the input.
+    reply_from: usize,
 }
 
-/// Reads `input` once for one rule set: tokens, anchors, verified sequences.
+impl Batch {
+    /// Does token `i`'s folded text start with the stem (its first eight bytes and its
+    /// length)?
+    #[inline]
+    fn starts_with(&self, i: usize, stem: (u64, u8)) -> bool {
+        let mask = if stem.1 >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * stem.1)) - 1
+        };
+        matches!(self.kind[i], Kind::Word | Kind::Number)
+            && self.len[i] >= stem.1
+            && self.prefix[i] & mask == stem.0
+    }
+
+    /// The [`words::prefix_code`] of token `i` (0 for a token that is not a word or number).
+    #[inline]
+    fn code(&self, i: usize) -> u32 {
+        if matches!(self.kind[i], Kind::Word | Kind::Number) && self.len[i] > 0 {
+            ((self.prefix[i] & 0xFF_FFFF) << 8) as u32 | u32::from(self.len[i].min(3))
+        } else {
+            0
+        }
+    }
+
+    /// Is token `i` in the reply itself (at or after the reply code)?
+    #[inline]
+    fn in_reply(&self, i: usize) -> bool {
+        self.start[i] as usize >= self.reply_from
+    }
+}
+
+/// Reads the input for one rule set: the ids of the batch's tokens, the verified sequences.
 pub(crate) struct Lane<'t> {
     t: &'t Tables<'t>,
-    ids: [u16; RING],
-    /// Tokens waiting for the tokens after them before their anchors are verified.
-    pending: [u32; RING],
-    head: usize,
-    tail: usize,
+    ids: [u16; CAP],
     pub(crate) hits: Hits,
 }
 
@@ -233,84 +246,60 @@ impl<'t> Lane<'t> {
     pub(crate) fn new(t: &'t Tables<'t>) -> Self {
         Lane {
             t,
-            ids: [0; RING],
-            pending: [0; RING],
-            head: 0,
-            tail: 0,
+            ids: [0; CAP],
             hits: Hits::new(),
         }
     }
 
-    /// Token number `n` has been read into the ring.
-    #[inline]
-    fn push(&mut self, tok: &Token<'_>, n: usize, text: &Text) {
-        let id = self.t.id_of(tok);
-        self.ids[n & (RING - 1)] = id;
-        // (The ring's slot before the first token holds 0.)
-        let prev = self.ids[n.wrapping_sub(1) & (RING - 1)];
-        let kind_bit = 1u8 << tok.kind as u8;
-        let mut anchored = (id & ANCHOR_BIT != 0)
-            | (self.t.kind_anchored & kind_bit != 0)
-            | (self.t.stem_anchored & ((tok.kind as u8) <= Kind::Number as u8));
-        if !anchored && prev & PAIR_BIT != 0 {
-            let (s, e) = self.t.pair(prev, text.ring.code[n & (RING - 1)]);
-            anchored = s < e;
-        }
-        // Written always; kept only when the token anchors something.
-        self.pending[self.tail & (RING - 1)] = n as u32;
-        self.tail += usize::from(anchored);
-        // Verify the anchors whose sequences can no longer reach past the tokens read.
-        while self.head < self.tail {
-            let a = self.pending[self.head & (RING - 1)] as usize;
-            if n < a + MAX_SPAN {
-                break;
+    /// Looks up the words and numbers of tokens `from..b.n` (hosts and addresses were looked
+    /// up as they were read).
+    fn look_up(&mut self, b: &Batch, from: usize) {
+        for i in from..b.n {
+            if matches!(b.kind[i], Kind::Word | Kind::Number) {
+                self.ids[i] = if b.len[i] == 0 {
+                    0
+                } else {
+                    self.t.word_id(b.hash[i])
+                };
             }
-            self.head += 1;
-            self.verify_anchors(a, n + 1, text);
         }
     }
 
-    /// The input is read: verify what is left.
-    fn finish(&mut self, read: usize, text: &Text) {
-        while self.head < self.tail {
-            let a = self.pending[self.head & (RING - 1)] as usize;
-            self.head += 1;
-            self.verify_anchors(a, read, text);
-        }
-    }
-
-    fn verify_anchors(&mut self, at: usize, read: usize, text: &Text) {
+    /// Verifies the anchors of tokens `from..to`.
+    fn verify_range(&mut self, b: &Batch, from: usize, to: usize) {
         let t = self.t;
-        let slot = at & (RING - 1);
-        let id = self.ids[slot];
-        let kind = text.ring.kind[slot];
-        let check = |lane: &mut Lane<'_>, list: (u32, u32)| {
-            for a in &t.anchor_list[list.0 as usize..list.1 as usize] {
-                lane.verify(a, at, read, text);
+        for i in from..to {
+            let id = self.ids[i];
+            if id & ANCHOR_BIT != 0 {
+                self.verify_list(t.word_anchors[usize::from(id & ID_MASK)], b, i);
             }
-        };
-        if id & ANCHOR_BIT != 0 {
-            check(self, t.word_anchors[usize::from(id & ID_MASK)]);
-        }
-        if at > 0 && at > read.saturating_sub(RING) {
-            check(
-                self,
-                t.pair(self.ids[(at - 1) & (RING - 1)], text.ring.code[slot]),
-            );
-        }
-        if t.kind_anchored & (1 << kind as u8) != 0 {
-            check(self, t.kind_anchors[kind as usize]);
-        }
-        if t.stem_anchored && matches!(kind, Kind::Word | Kind::Number) {
-            for s in 0..t.stems.len() {
-                if text.starts_with(at, t.stem(s as u16)) {
-                    check(self, t.stem_anchors[s]);
+            if i > 0 && self.ids[i - 1] & PAIR_BIT != 0 {
+                let list = t.pair(self.ids[i - 1], b.code(i));
+                self.verify_list(list, b, i);
+            }
+            let kind = b.kind[i];
+            if t.kind_anchored & (1 << kind as u8) != 0 {
+                self.verify_list(t.kind_anchors[kind as usize], b, i);
+            }
+            if t.stem_anchored && matches!(kind, Kind::Word | Kind::Number) {
+                for s in 0..t.stems.len() {
+                    if b.starts_with(i, t.stems[s]) {
+                        self.verify_list(t.stem_anchors[s], b, i);
+                    }
                 }
             }
         }
     }
 
-    fn verify(&mut self, a: &Anchor, at: usize, read: usize, text: &Text) {
+    #[inline]
+    fn verify_list(&mut self, list: (u32, u32), b: &Batch, at: usize) {
+        let t = self.t;
+        for a in &t.anchor_list[list.0 as usize..list.1 as usize] {
+            self.verify(a, b, at);
+        }
+    }
+
+    fn verify(&mut self, a: &Anchor, b: &Batch, at: usize) {
         let t = self.t;
         let seq = t.seqs[a.seq as usize];
         if self.hits.has(seq.term, true) {
@@ -321,18 +310,24 @@ impl<'t> Lane<'t> {
         let m = Match {
             t,
             ids: &self.ids,
-            text,
-            read,
-            low: read.saturating_sub(RING),
+            b,
         };
         if seq.straight {
             // Only single tokens: the sequence sits at a known place around its anchor.
-            let Some(start) = at.checked_sub(anchor).filter(|&s| s >= m.low) else {
+            let Some(start) = at.checked_sub(anchor) else {
                 return;
             };
-            if es.iter().enumerate().all(|(k, e)| m.one(e, start + k)) {
-                let in_reply = text.ring.start[start & (RING - 1)] as usize >= text.reply_from;
-                self.hits.set(seq.term, in_reply);
+            if start + es.len() <= b.n
+                && es.iter().enumerate().all(|(k, e)| {
+                    let i = start + k;
+                    if e.word != 0 {
+                        self.ids[i] & ID_MASK == e.word && self.ids[i] != 0
+                    } else {
+                        m.one(e, i)
+                    }
+                })
+            {
+                self.hits.set(seq.term, b.in_reply(start));
             }
             return;
         }
@@ -341,60 +336,30 @@ impl<'t> Lane<'t> {
             return;
         }
         if let Some(start) = m.backward(&es[..anchor], at) {
-            let in_reply = text.ring.start[start & (RING - 1)] as usize >= text.reply_from;
-            self.hits.set(seq.term, in_reply);
+            self.hits.set(seq.term, b.in_reply(start));
         }
-    }
-}
-
-/// The input and the tokens read so far, for the verification of a sequence.
-pub(crate) struct Text {
-    ring: Ring,
-    reply_from: usize,
-}
-
-impl Text {
-    /// Does token `n`'s folded text start with the stem (its first eight bytes and its
-    /// length)?
-    #[inline]
-    fn starts_with(&self, n: usize, stem: (u64, u8)) -> bool {
-        let slot = n & (RING - 1);
-        let mask = if stem.1 >= 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * stem.1)) - 1
-        };
-        self.ring.len[slot] >= stem.1 && self.ring.prefix[slot] & mask == stem.0
     }
 }
 
 /// Matching the elements of one sequence around its anchor.
 struct Match<'m> {
     t: &'m Tables<'m>,
-    ids: &'m [u16; RING],
-    text: &'m Text,
-    /// Tokens read (`read - 1` is the last).
-    read: usize,
-    /// The first token still in the ring.
-    low: usize,
+    ids: &'m [u16; CAP],
+    b: &'m Batch,
 }
 
 impl Match<'_> {
     /// Does token `n` match one of the element's items?
     fn one(&self, e: &FlatElem, n: usize) -> bool {
-        if n >= self.read || n < self.low {
+        if n >= self.b.n {
             return false;
         }
-        let slot = n & (RING - 1);
-        let (id, kind) = (self.ids[slot], self.text.ring.kind[slot]);
+        let (id, kind) = (self.ids[n], self.b.kind[n]);
         self.t.items[e.start as usize..(e.start + e.len) as usize]
             .iter()
             .any(|i| match i.tag {
                 ITEM_WORD => id & ID_MASK == i.value && id != 0,
-                ITEM_STEM => {
-                    matches!(kind, Kind::Word | Kind::Number)
-                        && self.text.starts_with(n, self.t.stem(i.value))
-                }
+                ITEM_STEM => self.b.starts_with(n, self.t.stem(i.value)),
                 ITEM_KIND => kind as u16 == i.value,
                 _ => false,
             })
@@ -421,7 +386,7 @@ impl Match<'_> {
             OP_ONE => self.one(e, n) && self.forward(rest, n + 1),
             OP_OPT => (self.one(e, n) && self.forward(rest, n + 1)) || self.forward(rest, n),
             OP_GAP => {
-                (0..=usize::from(e.n)).any(|k| n + k <= self.read && self.forward(rest, n + k))
+                (0..=usize::from(e.n)).any(|k| n + k <= self.b.n && self.forward(rest, n + k))
             }
             OP_NOT => !self.any_alternative(e, n) && self.forward(rest, n),
             _ => false,
@@ -435,21 +400,21 @@ impl Match<'_> {
         };
         match e.op {
             OP_ONE => {
-                if end > self.low && self.one(e, end - 1) {
+                if end > 0 && self.one(e, end - 1) {
                     self.backward(rest, end - 1)
                 } else {
                     None
                 }
             }
             OP_OPT => self.backward(rest, end).or_else(|| {
-                if end > self.low && self.one(e, end - 1) {
+                if end > 0 && self.one(e, end - 1) {
                     self.backward(rest, end - 1)
                 } else {
                     None
                 }
             }),
             OP_GAP => (0..=usize::from(e.n))
-                .filter(|&k| end >= self.low + k)
+                .filter(|&k| end >= k)
                 .find_map(|k| self.backward(rest, end - k)),
             OP_NOT => {
                 if self.any_alternative(e, end) {
@@ -473,23 +438,24 @@ pub(crate) fn scan<'t>(
     lanes: &mut [&mut Lane<'t>],
 ) {
     let input = &input[..input.len().min(u32::MAX as usize)];
-    let mut text = Text {
-        ring: Ring {
-            start: [0; RING],
-            kind: [Kind::Word; RING],
-            code: [0; RING],
-            prefix: [0; RING],
-            len: [0; RING],
-        },
+    let mut b = Batch {
+        n: 0,
+        start: [0; CAP],
+        kind: [Kind::Word; CAP],
+        hash: [0; CAP],
+        prefix: [0; CAP],
+        len: [0; CAP],
         reply_from,
     };
+    // Tokens of the batch not yet looked up, not yet verified.
+    let mut looked = 0;
+    let mut verified = 0;
     let marker = marker.map(|c| c.as_str().as_bytes());
     let mut scratch = Scratch::default();
-    let mut n = 0usize;
     // The repetition of the reply code at the start of a continuation line, and the enhanced
     // code after it, are skipped.
     let mut skip_enhanced_after = usize::MAX;
-    words::tokenize(input, 0, &mut scratch, &mut |tok| {
+    words::tokenize(input, &mut scratch, &mut |tok| {
         if let Some(code) = marker {
             if tok.kind == Kind::Number
                 && tok.start > reply_from
@@ -497,7 +463,7 @@ pub(crate) fn scan<'t>(
                 && continuation(input, tok.start, tok.end)
             {
                 skip_enhanced_after = tok.end;
-                return true;
+                return;
             }
             if tok.kind == Kind::Number
                 && skip_enhanced_after != usize::MAX
@@ -505,24 +471,46 @@ pub(crate) fn scan<'t>(
                 && tok.text.iter().filter(|&&c| c == b'.').count() == 2
             {
                 skip_enhanced_after = usize::MAX;
-                return true;
+                return;
             }
             skip_enhanced_after = usize::MAX;
         }
-        let slot = n & (RING - 1);
-        text.ring.start[slot] = tok.start as u32;
-        text.ring.kind[slot] = tok.kind;
-        text.ring.code[slot] = tok.code;
-        text.ring.prefix[slot] = tok.prefix;
-        text.ring.len[slot] = tok.text.len().min(usize::from(u8::MAX)) as u8;
-        for lane in lanes.iter_mut() {
-            lane.push(&tok, n, &text);
+        if b.n == CAP {
+            // Full: look up and verify what can be, keep the last tokens as context.
+            for lane in lanes.iter_mut() {
+                lane.look_up(&b, looked);
+                lane.verify_range(&b, verified, CAP - MAX_SPAN);
+                lane.ids.copy_within(CAP - KEEP.., 0);
+            }
+            b.start.copy_within(CAP - KEEP.., 0);
+            b.kind.copy_within(CAP - KEEP.., 0);
+            b.hash.copy_within(CAP - KEEP.., 0);
+            b.prefix.copy_within(CAP - KEEP.., 0);
+            b.len.copy_within(CAP - KEEP.., 0);
+            b.n = KEEP;
+            looked = KEEP;
+            verified = KEEP - MAX_SPAN;
         }
-        n += 1;
-        true
+        let i = b.n;
+        b.start[i] = tok.start as u32;
+        b.kind[i] = tok.kind;
+        b.hash[i] = tok.hash;
+        b.prefix[i] = tok.prefix;
+        b.len[i] = tok.text.len().min(usize::from(u8::MAX)) as u8;
+        if matches!(tok.kind, Kind::Host | Kind::Address | Kind::Ip) {
+            for lane in lanes.iter_mut() {
+                lane.ids[i] = if tok.kind == Kind::Ip {
+                    0
+                } else {
+                    lane.t.host_id(tok.kind, tok.text, tok.hash)
+                };
+            }
+        }
+        b.n += 1;
     });
     for lane in lanes.iter_mut() {
-        lane.finish(n, &text);
+        lane.look_up(&b, looked);
+        lane.verify_range(&b, verified, b.n);
         for &(s, e, term, eager) in lane.t.literals {
             if eager {
                 let lit = &lane.t.literal_text[s as usize..e as usize];

@@ -308,9 +308,8 @@ impl Parser<'_> {
             return Err("* is only allowed at the end of a word (a stem)".into());
         }
         let mut toks: Vec<(Kind, Vec<u8>)> = Vec::new();
-        words::tokenize(text, 0, &mut self.scratch, &mut |t| {
+        words::tokenize(text, &mut self.scratch, &mut |t| {
             toks.push((t.kind, t.text.to_vec()));
-            true
         });
         if toks.is_empty() {
             // Punctuation between words ("timeout - closing") is not a word.
@@ -695,6 +694,9 @@ pub struct FlatElem {
     pub op: u8,
     /// The gap's length.
     pub n: u8,
+    /// `One`/`Opt` of a single word: its vocabulary id (compared without going through the
+    /// items); else 0.
+    pub word: u16,
     /// `One`/`Opt`: the range of its items; `Not`: the range of its alternatives in
     /// [`Compiled::nots`].
     pub start: u32,
@@ -750,6 +752,8 @@ pub struct Compiled {
     /// the low 16 bits (0 for an empty slot). One load tells whether a token is a word of the
     /// rules and what it anchors.
     pub slots: Vec<u64>,
+    /// The displacements of `slots` ([`Perfect`]).
+    pub disp: Vec<u16>,
     /// Stems: their first eight bytes ([`words::prefix8`]) and their length.
     pub stems: Vec<(u64, u8)>,
     /// Items of all elements.
@@ -774,6 +778,8 @@ pub struct Compiled {
     /// The table of word pairs: per slot, a [`pair_key`] (0 for an empty slot) and the range
     /// of `anchor_list` of the sequences anchored on that pair (on its second word).
     pub pairs: Vec<(u64, u32, u32)>,
+    /// The displacements of `pairs` ([`Perfect`]).
+    pub pair_disp: Vec<u16>,
     /// Lengths of the stems that anchor something (for the lookup of a token's prefixes).
     pub stem_lengths: Vec<u8>,
     /// Literal terms: (literal bytes range in `literal_text`, term, eager). An eager literal
@@ -912,6 +918,7 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                                         OP_OPT
                                     },
                                     n: 0,
+                                    word: single_word(&c, s0, n),
                                     start: s0,
                                     len: n,
                                 }
@@ -919,12 +926,14 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                             Elem::Gap(n) => FlatElem {
                                 op: OP_GAP,
                                 n: *n,
+                                word: 0,
                                 start: 0,
                                 len: 0,
                             },
                             Elem::Not(_) => FlatElem {
                                 op: OP_NOT,
                                 n: 0,
+                                word: 0,
                                 start: 0,
                                 len: 0,
                             },
@@ -942,6 +951,7 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                                     c.elems.push(FlatElem {
                                         op: OP_ONE,
                                         n: 0,
+                                        word: single_word(&c, s0, n),
                                         start: s0,
                                         len: n,
                                     });
@@ -1047,21 +1057,30 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
         }
     }
     let pair_first: Vec<u16> = pair_anchor.keys().map(|k| (k >> 32) as u16).collect();
-    // The pairs' table: open addressing on the pair's key.
-    let size = (pair_anchor.len() * 2).next_power_of_two().max(64);
+    // The pairs' table: one probe per lookup, on the mixed key.
+    let size = (pair_anchor.len() + pair_anchor.len() / 4)
+        .next_power_of_two()
+        .max(64);
+    let keys: Vec<u64> = pair_anchor.keys().map(|&k| mix(k)).collect();
+    let table = Perfect::build(&keys, size)?;
     c.pairs = vec![(0, 0, 0); size];
-    for (key, list) in &pair_anchor {
+    c.pair_disp = table.disp;
+    for ((key, list), slot) in pair_anchor.iter().zip(table.slots) {
         let start = c.anchor_list.len() as u32;
         c.anchor_list.extend(list.iter().copied());
-        let mut i = pair_slot(*key, size);
-        while c.pairs[i].0 != 0 {
-            i = (i + 1) & (size - 1);
-        }
-        c.pairs[i] = (*key, start, c.anchor_list.len() as u32);
+        c.pairs[slot] = (*key, start, c.anchor_list.len() as u32);
     }
     let host_ids: Vec<u16> = hosts.iter().map(|(_, id)| *id).collect();
     build_table(&mut c, &host_ids, &pair_first)?;
     Ok(c)
+}
+
+/// The vocabulary id of the items `start..start + len` when they are one word, else 0.
+fn single_word(c: &Compiled, start: u32, len: u32) -> u16 {
+    match &c.items[start as usize..(start + len) as usize] {
+        [i] if i.tag == ITEM_WORD => i.value,
+        _ => 0,
+    }
 }
 
 /// The key of a word and the token after it (the word's id and the next token's
@@ -1069,12 +1088,6 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
 #[inline]
 pub fn pair_key(first: u16, second: u32) -> u64 {
     (u64::from(first) << 32) | u64::from(second)
-}
-
-/// The slot of a pair's key in a table of `len` slots (a power of two).
-#[inline]
-pub fn pair_slot(key: u64, len: usize) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (len - 1)
 }
 
 /// The most word pairs one sequence is anchored on (alternatives multiply).
@@ -1136,10 +1149,77 @@ fn for_items(s: &Seq, f: &mut impl FnMut(&Item)) {
     }
 }
 
-/// The slot of a hash in a table of `len` slots (a power of two).
+/// A table that finds each of its keys with one probe and no loop ("hash and displace"):
+/// a key's bucket holds a displacement that sends the key to its slot. Built once per rule
+/// set; its slots are then filled by the caller at [`Perfect::slots`].
+#[derive(Debug, Clone)]
+pub struct Perfect {
+    /// One displacement per bucket (a power of two of them).
+    pub disp: Vec<u16>,
+    /// The slot of each key, in the order they were given.
+    pub slots: Vec<usize>,
+}
+
+/// The slot of `key` (well mixed: a [`words::hash`], or a [`mix`]ed key) in a table of `len`
+/// slots (a power of two) with the displacements `disp`.
 #[inline]
-pub fn slot_of(hash: u64, len: usize) -> usize {
-    (hash >> 16) as usize & (len - 1)
+pub fn perfect_slot(key: u64, disp: &[u16], len: usize) -> usize {
+    let d = disp[(key >> 40) as usize & (disp.len() - 1)];
+    ((key ^ u64::from(d).wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(0xD6E8_FEB8_6659_FD93)
+        >> 32) as usize
+        & (len - 1)
+}
+
+/// Mixes the bits of a key that is not a hash (a [`pair_key`]).
+#[inline]
+pub fn mix(key: u64) -> u64 {
+    let k = (key ^ (key >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    let k = (k ^ (k >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    k ^ (k >> 33)
+}
+
+impl Perfect {
+    /// Places distinct well-mixed `keys` in a table of `len` slots (a power of two, at least
+    /// as many as the keys).
+    pub fn build(keys: &[u64], len: usize) -> Result<Perfect, String> {
+        let buckets = (keys.len() / 2).next_power_of_two().max(1);
+        let mut by_bucket: Vec<Vec<usize>> = vec![Vec::new(); buckets];
+        for (i, &k) in keys.iter().enumerate() {
+            by_bucket[(k >> 40) as usize & (buckets - 1)].push(i);
+        }
+        let mut order: Vec<usize> = (0..buckets).collect();
+        order.sort_by_key(|&b| std::cmp::Reverse(by_bucket[b].len()));
+        let mut disp = vec![0u16; buckets];
+        let mut taken = vec![false; len];
+        let mut slots = vec![0usize; keys.len()];
+        for b in order {
+            let members = &by_bucket[b];
+            if members.is_empty() {
+                continue;
+            }
+            let found = (0..=u16::MAX).find(|&d| {
+                disp[b] = d;
+                let mut mine: Vec<usize> = Vec::with_capacity(members.len());
+                for &i in members {
+                    let s = perfect_slot(keys[i], &disp, len);
+                    if taken[s] || mine.contains(&s) {
+                        return false;
+                    }
+                    mine.push(s);
+                }
+                true
+            });
+            if found.is_none() {
+                return Err("no perfect hash for the vocabulary (two equal keys?)".into());
+            }
+            for &i in members {
+                let s = perfect_slot(keys[i], &disp, len);
+                taken[s] = true;
+                slots[i] = s;
+            }
+        }
+        Ok(Perfect { disp, slots })
+    }
 }
 
 /// The part of a slot that holds the word's hash.
@@ -1153,23 +1233,29 @@ pub const ANCHOR_BIT: u16 = 0x2000;
 /// The word is the first of a pair some sequence is anchored on.
 pub const PAIR_BIT: u16 = 0x4000;
 
-/// Builds the open-addressing hash table of the vocabulary (at most half full).
+/// Builds the vocabulary's table: one probe per lookup ([`Perfect`]).
 fn build_table(c: &mut Compiled, hosts: &[u16], pair_first: &[u16]) -> Result<(), String> {
     let n = c.vocab.len();
-    let size = (n * 2).next_power_of_two().max(256);
-    c.slots = vec![0; size];
+    let size = (n + n / 4).next_power_of_two().max(64);
+    let mut keys = Vec::with_capacity(n);
     let mut seen: HashMap<u64, u16> = HashMap::new();
     for id in 1..n {
         let (s, e) = c.vocab[id];
-        let h = words::hash(&c.vocab_text[s as usize..e as usize]) & HASH_MASK;
-        if h == 0 {
+        let h = words::hash(&c.vocab_text[s as usize..e as usize]);
+        if h & HASH_MASK == 0 {
             return Err("a word's hash is 0 in its upper 48 bits".into());
         }
-        if let Some(other) = seen.insert(h, id as u16) {
+        if let Some(other) = seen.insert(h & HASH_MASK, id as u16) {
             return Err(format!("words {other} and {id} have the same hash"));
         }
-        let id16 = id as u16;
-        let (ws, we) = c.word_anchors[id];
+        keys.push(h);
+    }
+    let table = Perfect::build(&keys, size)?;
+    c.slots = vec![0; size];
+    c.disp = table.disp;
+    for (k, (&h, &slot)) in keys.iter().zip(&table.slots).enumerate() {
+        let id16 = k as u16 + 1;
+        let (ws, we) = c.word_anchors[usize::from(id16)];
         let flags = if hosts.contains(&id16) { HOST_BIT } else { 0 }
             | if ws < we { ANCHOR_BIT } else { 0 }
             | if pair_first.contains(&id16) {
@@ -1177,11 +1263,7 @@ fn build_table(c: &mut Compiled, hosts: &[u16], pair_first: &[u16]) -> Result<()
             } else {
                 0
             };
-        let mut i = slot_of(h, size);
-        while c.slots[i] != 0 {
-            i = (i + 1) & (size - 1);
-        }
-        c.slots[i] = h | u64::from(flags | id16);
+        c.slots[slot] = (h & HASH_MASK) | u64::from(flags | id16);
     }
     Ok(())
 }

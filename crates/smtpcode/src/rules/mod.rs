@@ -463,11 +463,33 @@ pub mod probe {
     /// The tokens of `input`: start, end, kind name and the hash of the folded text.
     pub fn tokens(input: &[u8]) -> Vec<(usize, usize, &'static str, u64)> {
         let mut out = Vec::new();
-        words::tokenize(input, 0, &mut Scratch::default(), &mut |t| {
+        words::tokenize(input, &mut Scratch::default(), &mut |t| {
             out.push((t.start, t.end, t.kind.name(), t.hash));
-            true
         });
         out
+    }
+
+    /// How many tokens `input` has (for profiling the tokenizer alone).
+    pub fn count_tokens(input: &[u8]) -> usize {
+        let mut n = 0;
+        words::tokenize(input, &mut Scratch::default(), &mut |_| n += 1);
+        n
+    }
+
+    /// Reads `input` for the built-in rules (for profiling the matcher without the
+    /// decision): how many terms it found.
+    pub fn scan_only(input: &[u8]) -> usize {
+        let found = crate::parse::scan(input);
+        let from = if found.code.is_some() { found.at } else { 0 };
+        let mut s = Scan::new(&BUILTIN, input);
+        scan(
+            &mut s,
+            None,
+            input,
+            from,
+            found.code.filter(|_| found.multiline),
+        );
+        s.lane.hits.terms().map_or(0, <[u16]>::len)
     }
 
     /// The hash of a folded text, as the matcher computes it.

@@ -266,6 +266,7 @@ impl Rules {
         let c = &i.compiled;
         Tables {
             slots: &c.slots,
+            disp: &c.disp,
             stems: &c.stems,
             items: &c.items,
             elems: &c.elems,
@@ -278,6 +279,7 @@ impl Rules {
             kind_anchored: c.kind_anchored,
             anchor_list: &c.anchor_list,
             pairs: &c.pairs,
+            pair_disp: &c.pair_disp,
             literals: &c.literals,
             term_literal: &c.term_literal,
             literal_text: &c.literal_text,
