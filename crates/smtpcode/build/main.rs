@@ -916,7 +916,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
     let seqs: Vec<String> = c
         .seqs
         .iter()
-        .map(|s| format!("crate::rules::lang::FlatSeq {{ start: {}, len: {}, anchor: {}, term: {}, straight: {} }}", s.start, s.len, s.anchor, s.term, s.straight))
+        .map(|s| format!("crate::rules::lang::FlatSeq {{ start: {}, len: {}, anchor: {}, term: {}, straight: {}, codes: {} }}", s.start, s.len, s.anchor, s.term, s.straight, s.codes))
         .collect();
     let anchors: Vec<String> = c
         .anchor_list
@@ -938,6 +938,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
         s.clone()
     });
     array(g, "NOTS", "(u32, u32)", &c.nots);
+    array(g, "SIMPLE", "u16", &c.simple);
     array_with(g, "SEQS", "crate::rules::lang::FlatSeq", &seqs, |s| {
         s.clone()
     });
@@ -966,7 +967,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
         g,
         "pub(crate) const BUILTIN: crate::rules::engine::Tables<'static> = crate::rules::engine::Tables {{
     slots: &SLOTS, disp: &DISP,
-    stems: &STEMS, items: &ITEMS, elems: &ELEMS, nots: &NOTS, seqs: &SEQS,
+    stems: &STEMS, items: &ITEMS, elems: &ELEMS, nots: &NOTS, seqs: &SEQS, simple: &SIMPLE,
     word_anchors: &WORD_ANCHORS, stem_anchors: &STEM_ANCHORS, stem_anchored: {stem_anchored}, kind_anchors: &KIND_ANCHORS, kind_anchored: {},
     anchor_list: &ANCHOR_LIST, pairs: &PAIRS, pair_disp: &PAIR_DISP,
     literals: &LITERALS, term_literal: &TERM_LITERAL, literal_text: LITERAL_TEXT,

@@ -13,11 +13,11 @@
 
 use super::lang::{
     ANCHOR_BIT, Anchor, FlatElem, FlatItem, FlatSeq, HASH_MASK, HOST_BIT, ID_MASK, ITEM_KIND,
-    ITEM_STEM, ITEM_WORD, MAX_SPAN, OP_GAP, OP_NOT, OP_ONE, OP_OPT, PAIR_BIT, mix, pair_key,
+    ITEM_STEM, ITEM_WORD, MAX_SPAN, SIMPLE_KIND, SIMPLE_STEM, OP_GAP, OP_NOT, OP_ONE, OP_OPT, PAIR_BIT, mix, pair_key,
     perfect_slot,
 };
 use crate::code::ReplyCode;
-use crate::words::{self, Kind, Scratch};
+use crate::words::{self, Kind, Scratch, Token};
 
 /// The most tokens held at once.
 pub(crate) const CAP: usize = 64;
@@ -40,6 +40,7 @@ pub(crate) struct Tables<'a> {
     pub(crate) elems: &'a [FlatElem],
     pub(crate) nots: &'a [(u32, u32)],
     pub(crate) seqs: &'a [FlatSeq],
+    pub(crate) simple: &'a [u16],
     pub(crate) word_anchors: &'a [(u32, u32)],
     pub(crate) stem_anchors: &'a [(u32, u32)],
     /// Some sequence is anchored on a stem: every word is checked against the stems.
@@ -305,8 +306,30 @@ impl<'t> Lane<'t> {
         if self.hits.has(seq.term, true) {
             return;
         }
-        let es = &t.elems[seq.start as usize..seq.start as usize + usize::from(seq.len)];
         let anchor = usize::from(a.elem);
+        if seq.codes != u32::MAX {
+            // One item per element: compared straight from the compact codes.
+            let codes = &t.simple[seq.codes as usize..seq.codes as usize + usize::from(seq.len)];
+            let Some(start) = at.checked_sub(anchor) else {
+                return;
+            };
+            if start + codes.len() <= b.n
+                && codes.iter().enumerate().all(|(k, &c)| {
+                    let i = start + k;
+                    if c & SIMPLE_STEM != 0 {
+                        b.starts_with(i, t.stems[usize::from(c & !SIMPLE_STEM)])
+                    } else if c & SIMPLE_KIND != 0 {
+                        b.kind[i] as u16 == c & !SIMPLE_KIND
+                    } else {
+                        self.ids[i] & ID_MASK == c
+                    }
+                })
+            {
+                self.hits.set(seq.term, b.in_reply(start));
+            }
+            return;
+        }
+        let es = &t.elems[seq.start as usize..seq.start as usize + usize::from(seq.len)];
         let m = Match {
             t,
             ids: &self.ids,
@@ -438,76 +461,32 @@ pub(crate) fn scan<'t>(
     lanes: &mut [&mut Lane<'t>],
 ) {
     let input = &input[..input.len().min(u32::MAX as usize)];
-    let mut b = Batch {
-        n: 0,
-        start: [0; CAP],
-        kind: [Kind::Word; CAP],
-        hash: [0; CAP],
-        prefix: [0; CAP],
-        len: [0; CAP],
-        reply_from,
+    let mut feed = Feed {
+        b: Batch {
+            n: 0,
+            start: [0; CAP],
+            kind: [Kind::Word; CAP],
+            hash: [0; CAP],
+            prefix: [0; CAP],
+            len: [0; CAP],
+            reply_from,
+        },
+        lanes,
+        looked: 0,
+        verified: 0,
+        input,
+        marker: marker.map(|c| c.as_str().as_bytes()),
+        skip_enhanced_after: usize::MAX,
     };
-    // Tokens of the batch not yet looked up, not yet verified.
-    let mut looked = 0;
-    let mut verified = 0;
-    let marker = marker.map(|c| c.as_str().as_bytes());
     let mut scratch = Scratch::default();
-    // The repetition of the reply code at the start of a continuation line, and the enhanced
-    // code after it, are skipped.
-    let mut skip_enhanced_after = usize::MAX;
-    words::tokenize(input, &mut scratch, &mut |tok| {
-        if let Some(code) = marker {
-            if tok.kind == Kind::Number
-                && tok.start > reply_from
-                && &input[tok.start..tok.end] == code
-                && continuation(input, tok.start, tok.end)
-            {
-                skip_enhanced_after = tok.end;
-                return;
-            }
-            if tok.kind == Kind::Number
-                && skip_enhanced_after != usize::MAX
-                && tok.start == skip_enhanced_after + 1
-                && tok.text.iter().filter(|&&c| c == b'.').count() == 2
-            {
-                skip_enhanced_after = usize::MAX;
-                return;
-            }
-            skip_enhanced_after = usize::MAX;
-        }
-        if b.n == CAP {
-            // Full: look up and verify what can be, keep the last tokens as context.
-            for lane in lanes.iter_mut() {
-                lane.look_up(&b, looked);
-                lane.verify_range(&b, verified, CAP - MAX_SPAN);
-                lane.ids.copy_within(CAP - KEEP.., 0);
-            }
-            b.start.copy_within(CAP - KEEP.., 0);
-            b.kind.copy_within(CAP - KEEP.., 0);
-            b.hash.copy_within(CAP - KEEP.., 0);
-            b.prefix.copy_within(CAP - KEEP.., 0);
-            b.len.copy_within(CAP - KEEP.., 0);
-            b.n = KEEP;
-            looked = KEEP;
-            verified = KEEP - MAX_SPAN;
-        }
-        let i = b.n;
-        b.start[i] = tok.start as u32;
-        b.kind[i] = tok.kind;
-        b.hash[i] = tok.hash;
-        b.prefix[i] = tok.prefix;
-        b.len[i] = tok.text.len().min(usize::from(u8::MAX)) as u8;
-        if matches!(tok.kind, Kind::Host | Kind::Address | Kind::Ip) {
-            for lane in lanes.iter_mut() {
-                lane.ids[i] = if tok.kind == Kind::Ip {
-                    0
-                } else {
-                    lane.t.host_id(tok.kind, tok.text, tok.hash)
-                };
-            }
-        }
-        b.n += 1;
-    });
+    words::tokenize(input, &mut scratch, &mut |tok| feed.push(tok));
+    let Feed {
+        b,
+        lanes,
+        looked,
+        verified,
+        ..
+    } = feed;
     for lane in lanes.iter_mut() {
         lane.look_up(&b, looked);
         lane.verify_range(&b, verified, b.n);
@@ -519,6 +498,97 @@ pub(crate) fn scan<'t>(
                 }
             }
         }
+    }
+}
+
+/// What the tokens of one input go into.
+struct Feed<'f, 'l, 't> {
+    b: Batch,
+    lanes: &'f mut [&'l mut Lane<'t>],
+    /// Tokens of the batch from which not yet looked up, not yet verified.
+    looked: usize,
+    verified: usize,
+    input: &'f [u8],
+    /// The code of a multi-line reply.
+    marker: Option<&'static [u8]>,
+    /// The repetition of the reply code at the start of a continuation line, and the
+    /// enhanced code after it, are skipped: where such a repetition ended.
+    skip_enhanced_after: usize,
+}
+
+impl Feed<'_, '_, '_> {
+    /// Adds a token to the batch. The common case (a word or number, room in the batch, no
+    /// multi-line reply) is small enough to be inlined into the tokenizer; the rest is not.
+    #[inline(always)]
+    fn push(&mut self, tok: Token<'_>) {
+        if self.marker.is_some() || self.b.n == CAP || !matches!(tok.kind, Kind::Word | Kind::Number) {
+            return self.push_other(tok);
+        }
+        self.store(&tok);
+    }
+
+    #[inline(always)]
+    fn store(&mut self, tok: &Token<'_>) {
+        let b = &mut self.b;
+        let i = b.n;
+        b.start[i] = tok.start as u32;
+        b.kind[i] = tok.kind;
+        b.hash[i] = tok.hash;
+        b.prefix[i] = tok.prefix;
+        b.len[i] = tok.text.len().min(usize::from(u8::MAX)) as u8;
+        b.n += 1;
+    }
+
+    #[inline(never)]
+    fn push_other(&mut self, tok: Token<'_>) {
+        let input = self.input;
+        if let Some(code) = self.marker {
+            if tok.kind == Kind::Number
+                && tok.start > self.b.reply_from
+                && &input[tok.start..tok.end] == code
+                && continuation(input, tok.start, tok.end)
+            {
+                self.skip_enhanced_after = tok.end;
+                return;
+            }
+            if tok.kind == Kind::Number
+                && self.skip_enhanced_after != usize::MAX
+                && tok.start == self.skip_enhanced_after + 1
+                && tok.text.iter().filter(|&&c| c == b'.').count() == 2
+            {
+                self.skip_enhanced_after = usize::MAX;
+                return;
+            }
+            self.skip_enhanced_after = usize::MAX;
+        }
+        if self.b.n == CAP {
+            // Full: look up and verify what can be, keep the last tokens as context.
+            let b = &mut self.b;
+            for lane in self.lanes.iter_mut() {
+                lane.look_up(b, self.looked);
+                lane.verify_range(b, self.verified, CAP - MAX_SPAN);
+                lane.ids.copy_within(CAP - KEEP.., 0);
+            }
+            b.start.copy_within(CAP - KEEP.., 0);
+            b.kind.copy_within(CAP - KEEP.., 0);
+            b.hash.copy_within(CAP - KEEP.., 0);
+            b.prefix.copy_within(CAP - KEEP.., 0);
+            b.len.copy_within(CAP - KEEP.., 0);
+            b.n = KEEP;
+            self.looked = KEEP;
+            self.verified = KEEP - MAX_SPAN;
+        }
+        let i = self.b.n;
+        if matches!(tok.kind, Kind::Host | Kind::Address | Kind::Ip) {
+            for lane in self.lanes.iter_mut() {
+                lane.ids[i] = if tok.kind == Kind::Ip {
+                    0
+                } else {
+                    lane.t.host_id(tok.kind, tok.text, tok.hash)
+                };
+            }
+        }
+        self.store(&tok);
     }
 }
 

@@ -726,7 +726,25 @@ pub struct FlatSeq {
     pub term: u32,
     /// Its elements are all single tokens (no optional word, gap or negation).
     pub straight: bool,
+    /// When each of its elements is one item (a word, a stem or a kind): the items, encoded
+    /// as [`simple_code`]s, at `simple[codes..codes + len]`; else `u32::MAX`.
+    pub codes: u32,
 }
+
+/// The code of a single item in [`Compiled::simple`]: a vocabulary id, or a stem id with
+/// [`SIMPLE_STEM`], or a kind with [`SIMPLE_KIND`].
+pub fn simple_code(i: &FlatItem) -> u16 {
+    match i.tag {
+        ITEM_WORD => i.value,
+        ITEM_STEM => SIMPLE_STEM | i.value,
+        _ => SIMPLE_KIND | i.value,
+    }
+}
+
+/// A [`simple_code`] of a stem.
+pub const SIMPLE_STEM: u16 = 0x8000;
+/// A [`simple_code`] of a kind.
+pub const SIMPLE_KIND: u16 = 0x4000;
 
 /// An anchor: sequence `seq` is anchored on element `elem`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -764,6 +782,8 @@ pub struct Compiled {
     pub nots: Vec<(u32, u32)>,
     /// Sequences.
     pub seqs: Vec<FlatSeq>,
+    /// The items of the sequences whose elements are one item each ([`FlatSeq::codes`]).
+    pub simple: Vec<u16>,
     /// Anchors per vocabulary id: ranges of `anchor_list`.
     pub word_anchors: Vec<(u32, u32)>,
     /// Anchors per stem id.
@@ -971,12 +991,24 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                     let fwd: usize = span(&s[anchor + 1..].to_vec());
                     c.back = c.back.max(back as u8);
                     c.fwd = c.fwd.max(fwd as u8);
+                    let straight = s.iter().all(|e| matches!(e, Elem::One(_)));
+                    let own = &c.elems[start as usize..start as usize + s.len()];
+                    let codes = if straight && own.iter().all(|e| e.len == 1) {
+                        let at = c.simple.len() as u32;
+                        for e in own {
+                            c.simple.push(simple_code(&c.items[e.start as usize]));
+                        }
+                        at
+                    } else {
+                        u32::MAX
+                    };
                     c.seqs.push(FlatSeq {
                         start,
                         len: s.len() as u16,
                         anchor: anchor as u16,
                         term: term_id as u32,
-                        straight: s.iter().all(|e| matches!(e, Elem::One(_))),
+                        straight,
+                        codes,
                     });
                     let a = Anchor {
                         seq: seq_id,

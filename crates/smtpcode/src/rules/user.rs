@@ -272,6 +272,7 @@ impl Rules {
             elems: &c.elems,
             nots: &c.nots,
             seqs: &c.seqs,
+            simple: &c.simple,
             word_anchors: &c.word_anchors,
             stem_anchors: &c.stem_anchors,
             stem_anchored: c.stem_anchors.iter().any(|(s, e)| s < e),
