@@ -13,8 +13,8 @@
 
 use super::lang::{
     ANCHOR_BIT, Anchor, FlatElem, FlatItem, FlatSeq, HASH_MASK, HOST_BIT, ID_MASK, ITEM_KIND,
-    ITEM_STEM, ITEM_WORD, MAX_SPAN, SIMPLE_KIND, SIMPLE_STEM, OP_GAP, OP_NOT, OP_ONE, OP_OPT, PAIR_BIT, mix, pair_key,
-    perfect_slot,
+    ITEM_STEM, ITEM_WORD, MAX_SPAN, OP_GAP, OP_NOT, OP_ONE, OP_OPT, PAIR_BIT, SIMPLE_KIND,
+    SIMPLE_STEM, mix, pair_key, perfect_slot,
 };
 use crate::code::ReplyCode;
 use crate::words::{self, Kind, Scratch, Token};
@@ -269,7 +269,19 @@ impl<'t> Lane<'t> {
     /// Verifies the anchors of tokens `from..to`.
     fn verify_range(&mut self, b: &Batch, from: usize, to: usize) {
         let t = self.t;
+        // The tokens that anchor a sequence on their word or on a pair with the word before
+        // them, as a bit mask (a batch has at most 64 tokens): found with no branch, then
+        // visited.
+        const _: () = assert!(CAP <= 64);
+        let mut mask = 0u64;
         for i in from..to {
+            let word = self.ids[i] & ANCHOR_BIT != 0;
+            let pair = i > 0 && self.ids[i - 1] & PAIR_BIT != 0;
+            mask |= u64::from(word | pair) << i;
+        }
+        while mask != 0 {
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
             let id = self.ids[i];
             if id & ANCHOR_BIT != 0 {
                 self.verify_list(t.word_anchors[usize::from(id & ID_MASK)], b, i);
@@ -278,6 +290,16 @@ impl<'t> Lane<'t> {
                 let list = t.pair(self.ids[i - 1], b.code(i));
                 self.verify_list(list, b, i);
             }
+        }
+        if t.kind_anchored != 0 || t.stem_anchored {
+            self.verify_kinds_and_stems(b, from, to);
+        }
+    }
+
+    /// Verifies the sequences anchored on kinds and stems (a user's rules may have them).
+    fn verify_kinds_and_stems(&mut self, b: &Batch, from: usize, to: usize) {
+        let t = self.t;
+        for i in from..to {
             let kind = b.kind[i];
             if t.kind_anchored & (1 << kind as u8) != 0 {
                 self.verify_list(t.kind_anchors[kind as usize], b, i);
@@ -521,7 +543,10 @@ impl Feed<'_, '_, '_> {
     /// multi-line reply) is small enough to be inlined into the tokenizer; the rest is not.
     #[inline(always)]
     fn push(&mut self, tok: Token<'_>) {
-        if self.marker.is_some() || self.b.n == CAP || !matches!(tok.kind, Kind::Word | Kind::Number) {
+        if self.marker.is_some()
+            || self.b.n == CAP
+            || !matches!(tok.kind, Kind::Word | Kind::Number)
+        {
             return self.push_other(tok);
         }
         self.store(&tok);
