@@ -12,7 +12,8 @@
  * - Input: replies are (const char *buf, size_t len): bytes, not NUL-terminated, not
  *   necessarily UTF-8. Enum-like inputs are uint32_t values, range-checked.
  * - Ownership: every string the library returns is static and NUL-terminated, valid for
- *   the life of the program; never free or modify it. Nothing needs freeing.
+ *   the life of the program; never free or modify it. The only object made for the caller
+ *   is a smtpcode_classifier (a user's rules): free it with smtpcode_classifier_free().
  * - Threads: all functions are reentrant and thread-safe; there is no global mutable state.
  * - Panics: an internal bug returns SMTPCODE_STATUS_PANIC (or NULL / 0) instead of
  *   unwinding into C or aborting the process.
@@ -94,6 +95,12 @@ enum smtpcode_status
    * boundary (it never unwinds into C) and the call had no effect. Please report it.
    */
   SMTPCODE_STATUS_PANIC = 6,
+  /**
+   * `smtpcode_classifier_new_from_file()`, `smtpcode_classifier_new_from_text()`: the rules
+   * could not be loaded (the file is unreadable, or a line is wrong); the error buffer
+   * says where and what.
+   */
+  SMTPCODE_STATUS_BAD_RULES = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -504,6 +511,15 @@ typedef enum smtpcode_command smtpcode_command;
 typedef uint32_t smtpcode_command;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * A classifier that reads a user's rules before the built-in ones (see the rule language in
+ * the crate's `data/README.md`). Opaque: create it with
+ * `smtpcode_classifier_new_from_file()` or `smtpcode_classifier_new_from_text()`, free it
+ * with `smtpcode_classifier_free()`. Immutable once created: one classifier may be used by
+ * any number of threads at once.
+ */
+typedef struct smtpcode_classifier smtpcode_classifier;
 
 /**
  * The classification of one reply, filled by `smtpcode_classify()`.
@@ -957,6 +973,79 @@ const char *smtpcode_version(void);
  * at daemon start-up if the first request matters. Thread-safe. Returns `SMTPCODE_STATUS_OK`.
  */
 smtpcode_status smtpcode_warm_up(void);
+
+/**
+ * Loads a rule file (tab-separated, a header line with at least `id`, `pattern` and
+ * `reason`; see the README) and creates a classifier that reads those rules before the
+ * built-in ones, into `*out`.
+ *
+ * `path`/`path_len`: the file's path as bytes, not NUL-terminated.
+ * `error`/`error_len`: a buffer for the message of a failure, such as
+ * `"rules.tsv:7: pattern: missing ) at 12"`; written (NUL-terminated, cut to fit) only when
+ * the result is `SMTPCODE_STATUS_BAD_RULES`. May be NULL with `error_len == 0`.
+ * `out`: written only when the result is `SMTPCODE_STATUS_OK`; free it with
+ * `smtpcode_classifier_free()`.
+ *
+ * Returns `SMTPCODE_STATUS_OK`, `SMTPCODE_STATUS_BAD_RULES` (the file cannot be read, or a
+ * line is wrong), `SMTPCODE_STATUS_NULL_ARGUMENT` when `out` or `path` is NULL, or
+ * `SMTPCODE_STATUS_INVALID_ARGUMENT` when the path is not valid on this system.
+ *
+ * # Safety
+ *
+ * `path` must point to `path_len` readable bytes; `error` must be NULL or point to
+ * `error_len` writable bytes; `out` must be NULL or point to a writable pointer.
+ */
+smtpcode_status smtpcode_classifier_new_from_file(const char *path,
+                                                  size_t path_len,
+                                                  char *error,
+                                                  size_t error_len,
+                                                  struct smtpcode_classifier **out);
+
+/**
+ * Like `smtpcode_classifier_new_from_file()`, from the text of a rule file held in memory.
+ * A text that is not UTF-8 is refused with `SMTPCODE_STATUS_BAD_RULES`.
+ *
+ * # Safety
+ *
+ * `buf` must be NULL or point to `len` readable bytes; `error` must be NULL or point to
+ * `error_len` writable bytes; `out` must be NULL or point to a writable pointer.
+ */
+smtpcode_status smtpcode_classifier_new_from_text(const char *buf,
+                                                  size_t len,
+                                                  char *error,
+                                                  size_t error_len,
+                                                  struct smtpcode_classifier **out);
+
+/**
+ * Frees a classifier made by `smtpcode_classifier_new_from_file()` or
+ * `smtpcode_classifier_new_from_text()`. NULL is accepted and ignored. The classifier must
+ * not be in use by another thread, nor used again. Strings of earlier classifications stay
+ * valid (they live as long as the program).
+ *
+ * # Safety
+ *
+ * `classifier` must be NULL or a pointer returned by a `smtpcode_classifier_new_*`
+ * function that was not freed yet.
+ */
+void smtpcode_classifier_free(struct smtpcode_classifier *classifier);
+
+/**
+ * Classifies one reply like `smtpcode_classify()`, with the classifier's rules read before
+ * the built-in ones, into `*out`. Same arguments, results and guarantees (allocates
+ * nothing, linear in `len`), plus `classifier`; thread-safe on a shared classifier.
+ *
+ * Returns `SMTPCODE_STATUS_NULL_ARGUMENT` when `classifier` or `out` is NULL.
+ *
+ * # Safety
+ *
+ * `classifier` must be NULL or a live classifier; `buf` must be NULL or point to `len`
+ * readable bytes; `out` must be NULL or point to a writable `smtpcode_classification`.
+ */
+smtpcode_status smtpcode_classifier_classify(const struct smtpcode_classifier *classifier,
+                                             const char *buf,
+                                             size_t len,
+                                             uint32_t command,
+                                             struct smtpcode_classification *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -159,6 +159,34 @@ def main():
         "    {NULL, 0, NULL, 0, NULL, NULL, NULL, 0, NULL},",
         "};",
         "",
+        "/* The user's rule file, and the cases of user-rules-cases.tsv classified with it. */",
+        "#define USER_RULES_PATH " + c_bytes(os.path.abspath(os.path.join(data_dir, "user-rules.tsv")).encode("utf-8")),
+        "typedef struct user_rules_case {",
+        "    int line; /* 0 ends the array */",
+        "    const char *input;",
+        "    size_t input_len;",
+        "    const char *reason;",
+        "    const char *rule;",
+        "    const char *outcome;",
+        "} user_rules_case;",
+        "",
+        "static const user_rules_case USER_RULES_CASES[] = {",
+    ]
+    path = os.path.join(data_dir, "user-rules-cases.tsv")
+    if os.path.exists(path):
+        header, rows = read_tsv(path)
+        missing = [c for c in ["input", "reason", "rule", "outcome"] if c not in header]
+        if missing:
+            sys.exit(f"{path}: missing columns {missing}")
+        for n, row in rows:
+            inp = unescape(row["input"], f"user-rules-cases.tsv:{n}")
+            fields = [str(n), c_bytes(inp), str(len(inp))]
+            fields += [c_bytes(row[c].encode("utf-8")) for c in ["reason", "rule", "outcome"]]
+            lines.append("    {" + ", ".join(fields) + "},")
+    lines += [
+        "    {0, NULL, 0, NULL, NULL, NULL},",
+        "};",
+        "",
         "#endif",
         "",
     ]

@@ -151,6 +151,7 @@ memcheck() { # LOG PROGRAM...: run under memcheck, print the summary, fail on an
     log=$1
     shift
     if ! valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all \
+        --suppressions="$root/tests/c/valgrind.supp" \
         --show-leak-kinds=all --log-file="$log" "$@"; then
         cat "$log" >&2
         fail "valgrind: $*"

@@ -155,7 +155,7 @@ static void test_status_str(void) {
         SMTPCODE_STATUS_OK,          SMTPCODE_STATUS_NULL_ARGUMENT,
         SMTPCODE_STATUS_INVALID_ARGUMENT, SMTPCODE_STATUS_NOT_FOUND,
         SMTPCODE_STATUS_EMPTY_INPUT, SMTPCODE_STATUS_NO_CODE,
-        SMTPCODE_STATUS_PANIC,
+        SMTPCODE_STATUS_PANIC,       SMTPCODE_STATUS_BAD_RULES,
     };
     CHECK(SMTPCODE_STATUS_OK == 0);
     for (s = 0; s < sizeof all / sizeof all[0]; s++) {
@@ -167,7 +167,7 @@ static void test_status_str(void) {
         }
     }
     CHECK(streq(smtpcode_status_str(SMTPCODE_STATUS_OK), "ok"));
-    CHECK(streq(smtpcode_status_str(SMTPCODE_STATUS_PANIC + 1), "unknown status"));
+    CHECK(streq(smtpcode_status_str(SMTPCODE_STATUS_BAD_RULES + 1), "unknown status"));
     CHECK(streq(smtpcode_status_str(UINT32_MAX), "unknown status"));
 }
 
@@ -731,6 +731,110 @@ static void test_threads(void) {
     free(expected);
 }
 
+/* A user's rules: loaded from tests/data/user-rules.tsv, the shared cases classified with
+ * them (also from several threads at once on one classifier), bad rules refused with the
+ * line and what is wrong, NULL arguments, and the out-parameter left alone on failure. */
+static void *classify_user_cases(void *arg) {
+    const smtpcode_classifier *c = arg;
+    intptr_t mismatches = 0;
+    int round;
+    for (round = 0; round < 200; round++) {
+        const user_rules_case *u;
+        for (u = USER_RULES_CASES; u->line; u++) {
+            smtpcode_classification out;
+            if (smtpcode_classifier_classify(c, u->input, u->input_len, SMTPCODE_NO_COMMAND,
+                                             &out) != SMTPCODE_STATUS_OK ||
+                !streq(out.rule, u->rule)) {
+                mismatches++;
+            }
+        }
+    }
+    return (void *)mismatches;
+}
+
+static void test_user_rules(void) {
+    const char *path = USER_RULES_PATH;
+    smtpcode_classifier *c = NULL;
+    char err[128];
+    const user_rules_case *u;
+    pthread_t threads[THREADS];
+    int t, cases = 0;
+    CHECK(smtpcode_classifier_new_from_file(path, strlen(path), err, sizeof err, &c) ==
+          SMTPCODE_STATUS_OK);
+    CHECK(c != NULL);
+    if (!c) {
+        printf("  %s\n", err);
+        return;
+    }
+    for (u = USER_RULES_CASES; u->line; u++) {
+        smtpcode_classification out;
+        size_t len = u->input_len;
+        char *buf = malloc(len ? len : 1);
+        CHECK(buf != NULL);
+        if (!buf) {
+            break;
+        }
+        memcpy(buf, u->input, len);
+        CHECK(smtpcode_classifier_classify(c, buf, len, SMTPCODE_NO_COMMAND, &out) ==
+              SMTPCODE_STATUS_OK);
+        if (!streq(smtpcode_reason_str(out.reason), u->reason) || !streq(out.rule, u->rule) ||
+            !streq(smtpcode_outcome_str(out.outcome), u->outcome)) {
+            printf("  user-rules-cases.tsv:%d: got %s %s %s\n", u->line,
+                   smtpcode_reason_str(out.reason), out.rule, smtpcode_outcome_str(out.outcome));
+            check_failures++;
+        }
+        free(buf);
+        cases++;
+    }
+    CHECK(cases >= 5);
+    for (t = 0; t < THREADS; t++) {
+        CHECK(pthread_create(&threads[t], NULL, classify_user_cases, c) == 0);
+    }
+    for (t = 0; t < THREADS; t++) {
+        void *mismatches = NULL;
+        CHECK(pthread_join(threads[t], &mismatches) == 0);
+        CHECK((intptr_t)mismatches == 0);
+    }
+    {
+        smtpcode_classification out;
+        const char *text = "550 5.1.1 user unknown";
+        CHECK(smtpcode_classifier_classify(NULL, text, strlen(text), SMTPCODE_NO_COMMAND, &out) ==
+              SMTPCODE_STATUS_NULL_ARGUMENT);
+        CHECK(smtpcode_classifier_classify(c, text, strlen(text), SMTPCODE_NO_COMMAND, NULL) ==
+              SMTPCODE_STATUS_NULL_ARGUMENT);
+        CHECK(smtpcode_classifier_classify(c, text, strlen(text), 999, &out) ==
+              SMTPCODE_STATUS_INVALID_ARGUMENT);
+    }
+    smtpcode_classifier_free(c);
+    smtpcode_classifier_free(NULL);
+
+    /* A wrong line: the status, the message with the line number, `out` untouched. */
+    {
+        const char *bad = "id\tpattern\treason\n# comment\nx\tuser (unknown\tpolicy\n";
+        smtpcode_classifier *keep = (smtpcode_classifier *)&t;
+        CHECK(smtpcode_classifier_new_from_text(bad, strlen(bad), err, sizeof err, &keep) ==
+              SMTPCODE_STATUS_BAD_RULES);
+        CHECK(keep == (smtpcode_classifier *)&t);
+        CHECK(strncmp(err, "<text>:3: ", 10) == 0);
+        CHECK(strstr(err, "missing )") != NULL);
+        /* A buffer too short gets a cut message, still NUL-terminated; none at all is fine. */
+        memset(err, 'x', sizeof err);
+        CHECK(smtpcode_classifier_new_from_text(bad, strlen(bad), err, 5, &keep) ==
+              SMTPCODE_STATUS_BAD_RULES);
+        CHECK(strcmp(err, "<tex") == 0);
+        CHECK(smtpcode_classifier_new_from_text(bad, strlen(bad), NULL, 0, &keep) ==
+              SMTPCODE_STATUS_BAD_RULES);
+        CHECK(smtpcode_classifier_new_from_file("/nonexistent/rules.tsv", 22, err, sizeof err,
+                                                &keep) == SMTPCODE_STATUS_BAD_RULES);
+        CHECK(strstr(err, "/nonexistent/rules.tsv") != NULL);
+        CHECK(smtpcode_classifier_new_from_file(NULL, 3, err, sizeof err, &keep) ==
+              SMTPCODE_STATUS_NULL_ARGUMENT);
+        CHECK(smtpcode_classifier_new_from_text(bad, strlen(bad), err, sizeof err, NULL) ==
+              SMTPCODE_STATUS_NULL_ARGUMENT);
+        CHECK(keep == (smtpcode_classifier *)&t);
+    }
+}
+
 int main(void) {
     int passed = 0, failed = 0;
     /* The golden cases run first, before smtpcode_warm_up(): the first classification builds
@@ -750,6 +854,7 @@ int main(void) {
     run_test(test_tables, "tables", &passed, &failed);
     run_test(test_warm_up, "warm_up", &passed, &failed);
     run_test(test_threads, "threads", &passed, &failed);
+    run_test(test_user_rules, "user_rules", &passed, &failed);
     printf("smtpcode-c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -23,6 +23,10 @@ impl PanicDefault for *const c_char {
     }
 }
 
+impl PanicDefault for () {
+    fn panic_default() -> Self {}
+}
+
 impl PanicDefault for usize {
     fn panic_default() -> Self {
         0

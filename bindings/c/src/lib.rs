@@ -14,8 +14,9 @@
 //! * **Input.** Text is `const char *buf, size_t len`: bytes, not NUL-terminated, not required
 //!   to be UTF-8. Enum-like inputs are plain integers and are range-checked.
 //! * **Ownership.** Every string the library returns is static and NUL-terminated: valid for
-//!   the life of the program, never to be freed or modified. Nothing is allocated for the
-//!   caller, so there is no `_free` function.
+//!   the life of the program, never to be freed or modified (also the texts of a user's
+//!   rules). The only object allocated for the caller is a `smtpcode_classifier` (a user's
+//!   rules), freed with `smtpcode_classifier_free()`.
 //! * **Threads.** Every function is reentrant and thread-safe; the library has no global
 //!   mutable state (the text matcher is a read-only table compiled into the library).
 //! * **Panics.** Each function runs behind a panic boundary: a bug that panics returns
@@ -27,6 +28,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod classifier;
 mod ffi;
 #[cfg(feature = "fuzz")]
 #[doc(hidden)]
@@ -35,6 +37,10 @@ mod types;
 
 use std::ffi::c_char;
 
+pub use classifier::{
+    smtpcode_classifier, smtpcode_classifier_classify, smtpcode_classifier_free,
+    smtpcode_classifier_new_from_file, smtpcode_classifier_new_from_text,
+};
 use ffi::{c_str_or_null, ffi_panic_boundary, input, non_null, try_status, write_out};
 pub use types::{
     SMTPCODE_NO_COMMAND, SMTPCODE_NO_PROVIDER, SMTPCODE_NO_REASON, smtpcode_action, smtpcode_basis,
@@ -346,6 +352,9 @@ pub extern "C" fn smtpcode_status_str(status: u32) -> *const c_char {
             s if s == smtpcode_status::Panic as u32 => {
                 c"panic: an internal error in libsmtpcode (please report it)"
             }
+            s if s == smtpcode_status::BadRules as u32 => {
+                c"bad rules: the rule file could not be read or has a wrong line"
+            }
             _ => c"unknown status",
         };
         text.as_ptr()
@@ -379,7 +388,7 @@ mod tests {
 
     #[test]
     fn status_strings_cover_every_status() {
-        for s in 0..=smtpcode_status::Panic as u32 {
+        for s in 0..=smtpcode_status::BadRules as u32 {
             // SAFETY: smtpcode_status_str never returns NULL.
             let text = unsafe { std::ffi::CStr::from_ptr(smtpcode_status_str(s)) };
             assert_ne!(text.to_str(), Ok("unknown status"), "status {s}");

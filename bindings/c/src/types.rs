@@ -33,6 +33,10 @@ pub enum smtpcode_status {
     /// A bug in the library: Rust code panicked. The panic was caught at the library
     /// boundary (it never unwinds into C) and the call had no effect. Please report it.
     Panic = 6,
+    /// `smtpcode_classifier_new_from_file()`, `smtpcode_classifier_new_from_text()`: the rules
+    /// could not be loaded (the file is unreadable, or a line is wrong); the error buffer
+    /// says where and what.
+    BadRules = 7,
 }
 
 /// `command` argument and field value meaning "no SMTP command given / known".

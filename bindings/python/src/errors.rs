@@ -31,6 +31,15 @@ create_exception!(
 );
 create_exception!(
     smtpcode,
+    RulesError,
+    SmtpCodeError,
+    "Classifier() could not load the rules: the file cannot be read, or a line is wrong. The \
+     message says where and what (\"rules.tsv:7: pattern: missing ) at 12\"); the attributes \
+     `origin` (the file, or \"<text>\"), `line` (0 for the file as a whole) and `detail` (what is \
+     wrong) hold the parts."
+);
+create_exception!(
+    smtpcode,
     InvalidCodeError,
     SmtpCodeError,
     "A value that is not a reply code (three digits) or not an enhanced status code \
@@ -104,6 +113,20 @@ pub fn parse_error(py: Python<'_>, e: smtpcode::ParseError) -> PyErr {
         return set;
     }
     err
+}
+
+/// A `RulesError` with the core crate's message and its parts as attributes.
+pub fn rules_error(py: Python<'_>, e: smtpcode::RulesError) -> PyErr {
+    let err = RulesError::new_err(e.to_string());
+    let value = err.value(py);
+    let set = value
+        .setattr("origin", e.origin.as_str())
+        .and_then(|()| value.setattr("line", e.line))
+        .and_then(|()| value.setattr("detail", e.message.as_str()));
+    match set {
+        Ok(()) => err,
+        Err(set) => set,
+    }
 }
 
 /// A `BounceError` with the core crate's message and a `kind` attribute.

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod bounce;
+mod classifier;
 mod enums;
 mod errors;
 mod input;
@@ -64,13 +65,23 @@ fn classify(
     reply: &Bound<'_, PyAny>,
     command: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyClassification> {
+    classify_in(py, &smtpcode::Classifier::new(), reply, command)
+}
+
+/// `classify()` with a classifier (the built-in rules, or a user's first).
+pub(crate) fn classify_in(
+    py: Python<'_>,
+    classifier: &smtpcode::Classifier,
+    reply: &Bound<'_, PyAny>,
+    command: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyClassification> {
     let ctx = context(command)?;
     let text = Reply::extract(reply, "classify()")?;
     let bytes = text.as_bytes();
     let c = if bytes.len() >= DETACH_ABOVE {
-        py.detach(|| smtpcode::classify_with(bytes, ctx))
+        py.detach(|| classifier.classify_with(bytes, ctx))
     } else {
-        smtpcode::classify_with(bytes, ctx)
+        classifier.classify_with(bytes, ctx)
     };
     Ok(c.into())
 }
@@ -82,6 +93,17 @@ fn classify(
 #[pyo3(signature = (replies, *, command = None, threads = None))]
 fn classify_many<'py>(
     py: Python<'py>,
+    replies: &Bound<'py, PyAny>,
+    command: Option<&Bound<'py, PyAny>>,
+    threads: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    classify_many_in(py, smtpcode::Classifier::new(), replies, command, threads)
+}
+
+/// `classify_many()` with a classifier.
+pub(crate) fn classify_many_in<'py>(
+    py: Python<'py>,
+    classifier: smtpcode::Classifier,
     replies: &Bound<'py, PyAny>,
     command: Option<&Bound<'py, PyAny>>,
     threads: Option<&Bound<'py, PyAny>>,
@@ -117,7 +139,7 @@ fn classify_many<'py>(
         Ok(list) => Some(list.len()),
         Err(_) => replies.cast::<PyTuple>().ok().map(|t| t.len()),
     };
-    many::classify_many(py, iter, ctx, threads, length)
+    many::classify_many(py, iter, &many::With { classifier, ctx }, threads, length)
 }
 
 /// Finds the reply code, the enhanced status code and the text; raises `ParseError` when
@@ -135,10 +157,19 @@ fn parse(py: Python<'_>, reply: &Bound<'_, PyAny>) -> PyResult<PyReply> {
 /// when the input is empty or is not an email message.
 #[pyfunction]
 fn parse_bounce(py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<PyBounceReport> {
+    parse_bounce_in(py, &smtpcode::Classifier::new(), message)
+}
+
+/// `parse_bounce()` with a classifier.
+pub(crate) fn parse_bounce_in(
+    py: Python<'_>,
+    classifier: &smtpcode::Classifier,
+    message: &Bound<'_, PyAny>,
+) -> PyResult<PyBounceReport> {
     let message = Message::extract(message, "parse_bounce()")?;
     let bytes = message.as_bytes();
     let report = py
-        .detach(|| smtpcode::bounce::parse(bytes))
+        .detach(|| classifier.parse_bounce(bytes))
         .map_err(|e| errors::bounce_error(py, e))?;
     PyBounceReport::from_core(py, report)
 }
@@ -242,6 +273,8 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;
 
+    m.add_function(wrap_pyfunction!(classifier::_classifier_from_text, m)?)?;
+    m.add_class::<classifier::PyClassifier>()?;
     m.add_class::<PyClassification>()?;
     m.add_class::<PyReply>()?;
     m.add_class::<PyCodeInfo>()?;
@@ -262,6 +295,7 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add("InvalidTypeError", errors::invalid_type_error(py)?)?;
     m.add("BounceError", py.get_type::<errors::BounceError>())?;
+    m.add("RulesError", py.get_type::<errors::RulesError>())?;
     m.add("BOUNCE_MAX_MESSAGE", smtpcode::bounce::MAX_MESSAGE)?;
     m.add("BOUNCE_MAX_PART", smtpcode::bounce::MAX_PART)?;
     m.add("BOUNCE_MAX_PARTS", smtpcode::bounce::MAX_PARTS)?;

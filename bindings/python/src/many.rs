@@ -66,9 +66,17 @@ const LARGE_CHUNK: usize = 2048;
 /// worker's last block of a chunk).
 const BLOCK: usize = 16;
 
+/// What each reply is classified with: a classifier (with a user's rules, or none) and the
+/// context.
+#[derive(Clone)]
+pub struct With {
+    pub classifier: smtpcode::Classifier,
+    pub ctx: Context,
+}
+
 /// The classification of one reply.
-fn classify_one(reply: &Reply, ctx: Context) -> Classification {
-    smtpcode::classify_with(reply.as_bytes(), ctx)
+fn classify_one(reply: &Reply, with: &With) -> Classification {
+    with.classifier.classify_with(reply.as_bytes(), with.ctx)
 }
 
 /// Makes the `Classification` objects of one call. Equal classifications share one object
@@ -135,7 +143,7 @@ impl Objects {
 pub fn classify_many<'py>(
     py: Python<'py>,
     iter: Bound<'py, PyIterator>,
-    ctx: Context,
+    with: &With,
     threads: usize,
     length: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
@@ -150,7 +158,7 @@ pub fn classify_many<'py>(
     };
     let first = source.take(if threads > 1 { SMALL_CHUNK } else { CHUNK })?;
     if threads > 1 && !source.ended {
-        pipeline(&out, &mut objects, source, first, ctx, threads - 1)?;
+        pipeline(&out, &mut objects, source, first, with, threads - 1)?;
         return Ok(out);
     }
     // One thread, or fewer replies than the pipeline's first chunk.
@@ -160,7 +168,7 @@ pub fn classify_many<'py>(
         let results: Vec<Classification> = py.detach(|| {
             replies
                 .iter()
-                .map(|reply| classify_one(reply, ctx))
+                .map(|reply| classify_one(reply, with))
                 .collect()
         });
         objects.append(&out, results)?;
@@ -225,7 +233,7 @@ impl Source<'_> {
 /// One chunk of replies, shared by the calling thread and the workers.
 struct Batch {
     replies: Vec<Reply>,
-    ctx: Context,
+    with: With,
     /// The blocks nobody has claimed yet: the workers claim from the front, the calling
     /// thread from the back.
     unclaimed: Mutex<Range<usize>>,
@@ -234,11 +242,11 @@ struct Batch {
 }
 
 impl Batch {
-    fn new(replies: Vec<Reply>, ctx: Context) -> Self {
+    fn new(replies: Vec<Reply>, with: With) -> Self {
         let n = replies.len().div_ceil(BLOCK);
         Batch {
             replies,
-            ctx,
+            with,
             unclaimed: Mutex::new(0..n),
             blocks: (0..n).map(|_| OnceLock::new()).collect(),
         }
@@ -249,7 +257,7 @@ impl Batch {
         let end = self.replies.len().min((i + 1) * BLOCK);
         self.replies[i * BLOCK..end]
             .iter()
-            .map(|reply| classify_one(reply, self.ctx))
+            .map(|reply| classify_one(reply, &self.with))
             .collect()
     }
 
@@ -325,7 +333,7 @@ fn pipeline(
     objects: &mut Objects,
     mut source: Source<'_>,
     first: Vec<Reply>,
-    ctx: Context,
+    with: &With,
     workers: usize,
 ) -> PyResult<()> {
     let py = out.py();
@@ -346,7 +354,7 @@ fn pipeline(
             senders.push(tx);
         }
         let submit = |replies: Vec<Reply>| -> Arc<Batch> {
-            let batch = Arc::new(Batch::new(replies, ctx));
+            let batch = Arc::new(Batch::new(replies, with.clone()));
             for tx in &senders {
                 // A worker that has stopped (it panicked) leaves its share to the others.
                 let _ = tx.send(Arc::clone(&batch));

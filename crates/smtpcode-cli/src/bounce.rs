@@ -45,10 +45,16 @@ struct Record<'a> {
 }
 
 /// `smtpcode bounce FILE...`.
-pub fn run(paths: &[PathBuf], format: Format, read: &mut inputs::Outcome) -> io::Result<()> {
+pub fn run(
+    classifier: &smtpcode::Classifier,
+    paths: &[PathBuf],
+    format: Format,
+    read: &mut inputs::Outcome,
+) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut w = Writer {
+        classifier,
         format,
         none: smtpcode::classify(""),
         started: false,
@@ -149,7 +155,9 @@ fn is_from_line(line: &[u8]) -> bool {
         && text.bytes().filter(|&b| b == b':').count() >= 2
 }
 
-struct Writer {
+struct Writer<'c> {
+    /// The classifier, with the user's rules if any.
+    classifier: &'c smtpcode::Classifier,
     format: Format,
     /// The classification of nothing, for records without a recipient.
     none: Classification,
@@ -159,7 +167,7 @@ struct Writer {
 
 const TSV_HEADER: &str = "file\tmessage\tkind\trecipient\toriginal_recipient\tdsn_action\tstatus\tremote_mta\tcommand\tcode\tenhanced\toutcome\tbounce\treason\taction\tretry\tprovider\trule\tdiagnostic_type\tdiagnostic";
 
-impl Writer {
+impl Writer<'_> {
     fn header(&mut self, out: &mut impl Write) -> io::Result<()> {
         if std::mem::replace(&mut self.started, true) {
             return Ok(());
@@ -184,7 +192,7 @@ impl Writer {
         size: usize,
     ) -> io::Result<()> {
         self.header(out)?;
-        match bounce::parse_head(raw, size) {
+        match self.classifier.parse_bounce_head(raw, size) {
             Ok(report) if report.recipients.is_empty() => self.record(out, file, n, &report, None),
             Ok(report) => {
                 for r in &report.recipients {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use smtpcode::{Classification, Command, Context};
+use smtpcode::{Classification, Classifier, Command, Context, Rules};
 
 mod bounce;
 mod card;
@@ -18,6 +18,11 @@ mod term;
 #[derive(Parser)]
 #[command(name = "smtpcode", version, about, long_about = None)]
 struct Cli {
+    /// Read rules from this file before the built-in ones (tab-separated: id, pattern,
+    /// reason, and optional columns; the rule language is in the crate's data/README.md).
+    /// A user's rule decides before a built-in rule of the same step.
+    #[arg(long, global = true, value_name = "FILE")]
+    rules: Option<PathBuf>,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -114,20 +119,38 @@ fn parse_command(s: &str) -> Result<Command, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let classifier = match &cli.rules {
+        None => Classifier::new(),
+        Some(path) => match Rules::load(path) {
+            Ok(rules) => Classifier::with_rules(rules),
+            Err(e) => {
+                eprintln!("smtpcode: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let mut read = inputs::Outcome::default();
     let result = match cli.command {
         Cmd::Explain {
             reply,
             command,
             json,
-        } => explain(&reply.join(" "), command, json),
+        } => explain(&classifier, &reply.join(" "), command, json),
         Cmd::Classify {
             files,
             format,
             summary,
             command,
             input,
-        } => classify(&files, format, summary, command, input, &mut read),
+        } => classify(
+            &classifier,
+            &files,
+            format,
+            summary,
+            command,
+            input,
+            &mut read,
+        ),
         Cmd::Codes {
             class,
             enhanced,
@@ -135,7 +158,7 @@ fn main() -> ExitCode {
             json,
         } => output::codes(class, enhanced, long, json),
         Cmd::Reasons => output::reasons(),
-        Cmd::Bounce { files, format } => bounce::run(&files, format, &mut read),
+        Cmd::Bounce { files, format } => bounce::run(&classifier, &files, format, &mut read),
     };
     match result {
         Ok(()) | Err(_) if read.unreadable > 0 => {
@@ -168,8 +191,13 @@ fn context(command: Option<Command>) -> Context {
     }
 }
 
-fn explain(reply: &str, command: Option<Command>, json: bool) -> io::Result<()> {
-    let c = smtpcode::classify_with(reply, context(command));
+fn explain(
+    classifier: &Classifier,
+    reply: &str,
+    command: Option<Command>,
+    json: bool,
+) -> io::Result<()> {
+    let c = classifier.classify_with(reply, context(command));
     let mut out = BufWriter::new(io::stdout().lock());
     if json {
         output::json_record(&mut out, &c, None, reply.as_bytes(), true, false)?;
@@ -180,6 +208,7 @@ fn explain(reply: &str, command: Option<Command>, json: bool) -> io::Result<()> 
 }
 
 fn classify(
+    classifier: &Classifier,
     files: &[PathBuf],
     format: Format,
     summary: bool,
@@ -198,7 +227,7 @@ fn classify(
         let mut buf = Vec::new();
         while let Some(truncated) = lines::next_line(reader, &mut buf)? {
             line_no += 1;
-            let c: Classification = smtpcode::classify_with(&buf[..], ctx);
+            let c: Classification = classifier.classify_with(&buf[..], ctx);
             if summary {
                 counts.add(&c, &buf);
             } else {

@@ -347,3 +347,75 @@ fn a_closed_pipe_ends_quietly() {
         );
     }
 }
+
+/// The repository's shared test data.
+fn data(file: &str) -> String {
+    format!("{}/../../tests/data/{file}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn user_rules_from_a_file() {
+    let rules = data("user-rules.tsv");
+    let cases = std::fs::read_to_string(data("user-rules-cases.tsv")).unwrap();
+    let rows: Vec<Vec<&str>> = cases
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let input: String = rows.iter().map(|r| format!("{}\n", r[0])).collect();
+    let out = smtpcode(
+        &["--rules", &rules, "classify", "--format", "json"],
+        input.as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), rows.len());
+    for (g, r) in got.iter().zip(&rows) {
+        assert_eq!(
+            (g["reason"].as_str(), g["rule"].as_str()),
+            (Some(r[1]), Some(r[2])),
+            "{}",
+            r[0]
+        );
+    }
+    // The option goes after the subcommand too, and `explain` uses the rules.
+    let out = smtpcode(&["explain", "--json", "--rules", &rules, rows[0][0]], b"");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rule"], rows[0][2]);
+}
+
+#[test]
+fn a_bad_rule_file_is_refused_with_its_line() {
+    let dir = std::env::temp_dir().join(format!("smtpcode-cli-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.tsv");
+    std::fs::write(
+        &bad,
+        "id\tpattern\treason\n# ok\nx\tuser (unknown\tpolicy\n",
+    )
+    .unwrap();
+    let out = smtpcode(
+        &["--rules", bad.to_str().unwrap(), "classify"],
+        b"550 5.1.1 user unknown\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.tsv:3:") && err.contains("missing )"),
+        "{err}"
+    );
+    let out = smtpcode(&["--rules", "/nonexistent/rules.tsv", "classify"], b"550\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/rules.tsv"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

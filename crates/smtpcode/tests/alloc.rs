@@ -1,5 +1,6 @@
 //! Classification allocates nothing on the heap, on any path (in place, normalized, chunked,
-//! multi-line), once the matcher is built. Counted with dhat's testing mode.
+//! multi-line), with the built-in rules and with a user's once they are loaded. Counted with
+//! dhat's testing mode.
 
 mod common;
 
@@ -23,6 +24,10 @@ fn classify_and_parse_do_not_allocate() {
     );
     inputs.push(vec![0xff; 100_000]);
     smtpcode::warm_up();
+    // A classifier with a user's rules, loaded before counting.
+    let mine = smtpcode::Classifier::with_rules(
+        smtpcode::Rules::load(common::data_dir().join("user-rules.tsv")).unwrap(),
+    );
 
     let before = dhat::HeapStats::get();
     let mut seen = 0usize;
@@ -33,6 +38,8 @@ fn classify_and_parse_do_not_allocate() {
         ] {
             let c = smtpcode::classify_with(&input[..], ctx);
             seen += c.explanation().len() + c.rule().len();
+            let c = mine.classify_with(&input[..], ctx);
+            seen += c.rule().len();
         }
         if let Ok(r) = smtpcode::parse(&input[..]) {
             seen += r.text().len();

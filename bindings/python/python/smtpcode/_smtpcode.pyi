@@ -4,6 +4,7 @@ Everything here is re-exported by the package ``smtpcode``; import it from there
 """
 
 import email.message
+import os
 from typing import Any, Final, Iterable, Optional, Tuple, Union, final, overload
 
 from smtpcode._enums import (
@@ -29,6 +30,8 @@ __all__ = [
     "enhanced_codes",
     "warm_up",
     "parse_bounce",
+    "Classifier",
+    "_classifier_from_text",
     "BOUNCE_MAX_HEADER",
     "BOUNCE_MAX_JOINED",
     "BOUNCE_MAX_MESSAGE",
@@ -48,6 +51,7 @@ __all__ = [
     "UnknownNameError",
     "InvalidTypeError",
     "BounceError",
+    "RulesError",
     "OUTCOME_NAMES",
     "BOUNCE_NAMES",
     "REASON_NAMES",
@@ -120,6 +124,48 @@ class BounceError(SmtpCodeError):
     email.message.Message into bytes; ``__cause__`` is its exception)."""
 
     kind: str
+
+class RulesError(SmtpCodeError):
+    """Classifier() could not load the rules: the file cannot be read, or a line is wrong.
+    The message says where and what ("rules.tsv:7: pattern: missing ) at 12"); ``origin``
+    (the file, or "<text>"), ``line`` (0 for the file as a whole) and ``detail`` hold the
+    parts."""
+
+    origin: str
+    line: int
+    detail: str
+
+@final
+class Classifier:
+    """The built-in rules with a user's rules read first: ``Classifier("site-rules.tsv")``
+    reads a rule file (tab-separated, with at least the columns id, pattern and reason; the
+    rule language is in the crate's data/README.md), ``Classifier(text=...)`` reads rules
+    from a string, ``Classifier()`` has the built-in rules only. A user's rule decides before
+    a built-in rule of the same step. Raises RulesError when the file cannot be read or a
+    line is wrong. Immutable and thread-safe; pickling sends the rules' text."""
+
+    def __new__(
+        cls, rules: Optional[Union[str, os.PathLike[str]]] = None, *, text: Optional[str] = None
+    ) -> "Classifier": ...
+    def classify(self, reply: _Reply, *, command: _CommandArg = None) -> Classification:
+        """Classifies one reply (see ``classify``)."""
+    def classify_many(
+        self, replies: Iterable[_Reply], *, command: _CommandArg = None, threads: Optional[int] = None
+    ) -> list[Classification]:
+        """Classifies every reply of an iterable (see ``classify_many``)."""
+    def parse_bounce(self, message: _Message) -> BounceReport:
+        """Parses a bounce message (see ``parse_bounce``), classifying its recipients'
+        diagnostics with these rules."""
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The ids of the user's rules, one per alternative (``||``) of each rule, in the order
+        they are tried."""
+    @property
+    def origin(self) -> Optional[str]:
+        """The rule file's name ("<text>" for rules given as text), or None."""
+    def __reduce__(self) -> tuple[Any, tuple[Optional[str], Optional[str]]]: ...
+
+def _classifier_from_text(text: Optional[str], origin: Optional[str]) -> Classifier: ...
 
 # Records. Frozen, hashable, comparable, picklable; to_dict() gives plain values.
 

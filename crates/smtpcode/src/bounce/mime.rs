@@ -15,6 +15,7 @@ use super::{
 use crate::classify::Classification;
 use crate::enhanced::EnhancedCode;
 use crate::model::Command;
+use crate::rules::engine::Tables;
 
 /// The headers of the bounce itself that matter.
 #[derive(Debug, Default)]
@@ -175,16 +176,16 @@ pub(crate) struct Parts {
 }
 
 /// Reads a message and decides what it is; `problems` holds what was already cut.
-pub(crate) fn read(raw: &[u8], problems: Problems) -> Report {
-    read_at(raw, 0, problems)
+pub(crate) fn read(raw: &[u8], problems: Problems, user: Option<&Tables<'_>>) -> Report {
+    read_at(raw, 0, problems, user)
 }
 
 /// How deep attached bounces are followed.
 const MAX_DEPTH: u8 = 2;
 
-fn read_at(raw: &[u8], depth: u8, problems: Problems) -> Report {
+fn read_at(raw: &[u8], depth: u8, problems: Problems, user: Option<&Tables<'_>>) -> Report {
     let parts = walk(raw, problems);
-    decide(parts, depth)
+    decide(parts, depth, user)
 }
 
 fn walk(raw: &[u8], problems: Problems) -> Parts {
@@ -477,17 +478,18 @@ fn kind_of(recipients: &[Recipient]) -> Kind {
 
 /// Classifies the recipients' diagnostics. A text that several recipients share (the reason
 /// a notice gives for all of them) is classified once per status and command.
-#[derive(Default)]
-struct Classifier {
+struct Classifier<'u> {
     /// Keyed by the shared text's address; the value keeps the text alive, so that the
     /// address cannot be reused while the key is in the map.
     shared: HashMap<SharedKey, (Arc<str>, Classification)>,
+    /// A user's rules, read before the built-in ones.
+    user: Option<&'u Tables<'u>>,
 }
 
 /// A shared text's address, with the status and the command it is classified with.
 type SharedKey = (usize, Option<EnhancedCode>, Option<Command>);
 
-impl Classifier {
+impl Classifier<'_> {
     fn classify(
         &mut self,
         text: Option<&Arc<str>>,
@@ -499,10 +501,15 @@ impl Classifier {
                 let key = (Arc::as_ptr(t).cast::<u8>() as usize, status, command);
                 self.shared
                     .entry(key)
-                    .or_insert_with(|| (t.clone(), classify_recipient(Some(t), status, command)))
+                    .or_insert_with(|| {
+                        (
+                            t.clone(),
+                            classify_recipient(Some(t), status, command, self.user),
+                        )
+                    })
                     .1
             }
-            _ => classify_recipient(text.map(|t| &**t), status, command),
+            _ => classify_recipient(text.map(|t| &**t), status, command, self.user),
         }
     }
 }
@@ -524,9 +531,12 @@ fn note_cuts(problems: &mut Problems, cuts: Cuts) {
     }
 }
 
-fn decide(mut parts: Parts, depth: u8) -> Report {
+fn decide(mut parts: Parts, depth: u8, user: Option<&Tables<'_>>) -> Report {
     let notice = Notice::new(&parts.texts);
-    let mut classifier = Classifier::default();
+    let mut classifier = Classifier {
+        shared: HashMap::new(),
+        user,
+    };
 
     // 1. RFC 3464: a delivery-status part, or its fields printed in the text.
     let mut dsns: Vec<dsn::Dsn> = parts
@@ -595,7 +605,7 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
     }
 
     // 3. JSON notifications (Amazon SES through SNS, or the bare event).
-    if let Some(mut r) = ses::read(notice.full()) {
+    if let Some(mut r) = ses::read(notice.full(), user) {
         r.from = parts.head.from.take();
         r.subject = parts.head.subject.take();
         let mut problems = std::mem::take(&mut parts.problems);
@@ -632,7 +642,7 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
                     .unwrap_or(0);
                 if super::util::starts_with_header(&inner[start..]) {
                     let problems = std::mem::take(&mut parts.problems);
-                    let mut r = read_at(&inner[start..], depth + 1, Problems::default());
+                    let mut r = read_at(&inner[start..], depth + 1, Problems::default(), user);
                     if r.is_bounce() && !r.recipients.is_empty() {
                         let mut all = problems;
                         all.list.append(&mut r.problems);
@@ -689,9 +699,10 @@ fn decide(mut parts: Parts, depth: u8) -> Report {
             .map(String::from);
         let mut report = new_report(Kind::AutoReply, Format::Headers, &mut parts);
         if let Some(addr) = from {
-            report
-                .recipients
-                .push(no_diagnostic(addr, classify_recipient(None, None, None)));
+            report.recipients.push(no_diagnostic(
+                addr,
+                classify_recipient(None, None, None, None),
+            ));
         }
         if report.original.is_none() {
             report.original = notice.original();
@@ -744,7 +755,7 @@ fn no_diagnostic(addr: String, none: Classification) -> Recipient {
     }
 }
 
-fn from_fields(f: dsn::Fields, notice: &Notice, classifier: &mut Classifier) -> Recipient {
+fn from_fields(f: dsn::Fields, notice: &Notice, classifier: &mut Classifier<'_>) -> Recipient {
     let recipient = f
         .final_recipient
         .clone()
@@ -785,7 +796,7 @@ fn from_fields(f: dsn::Fields, notice: &Notice, classifier: &mut Classifier) -> 
     }
 }
 
-fn from_text(r: notice::Found, delay: bool, classifier: &mut Classifier) -> Recipient {
+fn from_text(r: notice::Found, delay: bool, classifier: &mut Classifier<'_>) -> Recipient {
     let text = r.said.as_ref().map(|s| &s.text);
     let classification = classifier.classify(text, None, r.command);
     Recipient {
@@ -859,7 +870,7 @@ fn feedback(fb: &str, mut parts: Parts, notice: &Notice) -> Report {
             );
         }
     }
-    let none = classify_recipient(None, None, None);
+    let none = classify_recipient(None, None, None, None);
     report.recipients = rcpts.into_iter().map(|a| no_diagnostic(a, none)).collect();
     report
 }

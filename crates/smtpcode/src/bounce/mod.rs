@@ -95,10 +95,11 @@ mod util;
 
 use std::sync::Arc;
 
-use crate::classify::{Classification, Context, classify_with};
+use crate::classify::{Classification, Context, classify_in};
 use crate::enhanced::EnhancedCode;
 use crate::macros::named_enum;
 use crate::model::Command;
+use crate::rules::engine::Tables;
 
 /// The most bytes of one message that [`parse`] reads (4 MiB). A longer message is cut at a
 /// line end before this point and the report is marked [`Report::truncated`].
@@ -309,7 +310,16 @@ pub fn parse<B: AsRef<[u8]> + ?Sized>(raw: &B) -> Result<Report, BounceError> {
 /// [`MAX_MESSAGE`]) and `size` is the size of the whole message, so that the report counts
 /// what was not read.
 pub fn parse_head<B: AsRef<[u8]> + ?Sized>(head: &B, size: usize) -> Result<Report, BounceError> {
-    let raw = head.as_ref();
+    parse_in(head.as_ref(), size, None)
+}
+
+/// [`parse_head`] with a user's rules read before the built-in ones.
+pub(crate) fn parse_in(
+    raw: &[u8],
+    size: usize,
+    user: Option<&Tables<'_>>,
+) -> Result<Report, BounceError> {
+    let head = raw;
     let size = size.max(raw.len());
     let start = raw
         .iter()
@@ -324,7 +334,7 @@ pub fn parse_head<B: AsRef<[u8]> + ?Sized>(head: &B, size: usize) -> Result<Repo
             None => return Err(BounceError::NotAMessage),
         }
     }
-    let size = size - (head.as_ref().len() - start - raw.len());
+    let size = size - (head.len() - start - raw.len());
     if !util::starts_with_header(raw) {
         return Err(BounceError::NotAMessage);
     }
@@ -344,7 +354,7 @@ pub fn parse_head<B: AsRef<[u8]> + ?Sized>(head: &B, size: usize) -> Result<Repo
         ));
         raw = &raw[..at];
     }
-    Ok(mime::read(raw, problems))
+    Ok(mime::read(raw, problems, user))
 }
 
 /// The first `limit` bytes of `raw`, cut after a line end when there is one before it.
@@ -391,6 +401,7 @@ pub(crate) fn classify_recipient(
     diagnostic: Option<&str>,
     status: Option<EnhancedCode>,
     command: Option<Command>,
+    user: Option<&Tables<'_>>,
 ) -> Classification {
     let ctx = match command {
         Some(c) => Context::new().command(c),
@@ -406,8 +417,8 @@ pub(crate) fn classify_recipient(
             } =>
         {
             let with = format!("{s} {text}");
-            classify_with(with.as_str(), ctx)
+            classify_in(with.as_bytes(), ctx, user)
         }
-        _ => classify_with(text, ctx),
+        _ => classify_in(text.as_bytes(), ctx, user),
     }
 }

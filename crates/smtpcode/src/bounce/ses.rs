@@ -6,9 +6,10 @@ use serde_json::Value;
 
 use super::{Diagnostic, DsnAction, Format, Kind, Original, Recipient, Report, classify_recipient};
 use super::{MAX_RECIPIENTS, dsn, transcript};
+use crate::rules::engine::Tables;
 
 /// A report from a JSON notification in `text`, if `text` is one.
-pub(crate) fn read(text: &str) -> Option<Report> {
+pub(crate) fn read(text: &str, user: Option<&Tables<'_>>) -> Option<Report> {
     let t = text.trim_start();
     if !t.starts_with('{') {
         return None;
@@ -72,7 +73,7 @@ pub(crate) fn read(text: &str) -> Option<Report> {
                     .and_then(dsn::diagnostic);
                 report
                     .recipients
-                    .push(recipient(addr, action, status, diagnostic, None));
+                    .push(recipient(addr, action, status, diagnostic, None, user));
             }
             report.kind = if transient
                 && report
@@ -97,7 +98,7 @@ pub(crate) fn read(text: &str) -> Option<Report> {
                 if let Some(addr) = r.get("emailAddress").and_then(Value::as_str) {
                     report
                         .recipients
-                        .push(recipient(addr, None, None, None, None));
+                        .push(recipient(addr, None, None, None, None, user));
                 }
             }
         }
@@ -118,8 +119,14 @@ pub(crate) fn read(text: &str) -> Option<Report> {
             let remote = d.get("remoteMtaIp").and_then(Value::as_str);
             for r in list(d, "recipients") {
                 if let Some(addr) = r.as_str() {
-                    let mut rec =
-                        recipient(addr, Some(DsnAction::Delivered), None, diag.clone(), None);
+                    let mut rec = recipient(
+                        addr,
+                        Some(DsnAction::Delivered),
+                        None,
+                        diag.clone(),
+                        None,
+                        user,
+                    );
                     rec.remote_mta = remote.map(String::from);
                     report.recipients.push(rec);
                 }
@@ -148,13 +155,14 @@ fn recipient(
     status: Option<crate::EnhancedCode>,
     diagnostic: Option<Diagnostic>,
     remote_mta: Option<String>,
+    user: Option<&Tables<'_>>,
 ) -> Recipient {
     let text = diagnostic.as_ref().map(|d| &*d.text);
     let command = text.and_then(transcript::command_in);
     let classification = if action.is_some() {
-        classify_recipient(text, status, command)
+        classify_recipient(text, status, command, user)
     } else {
-        classify_recipient(None, None, None)
+        classify_recipient(None, None, None, None)
     };
     Recipient {
         recipient: super::util::address_of(addr),

@@ -68,12 +68,23 @@ struct Row {
 /// assert_eq!(c.rule(), "acme.quota");
 /// # Ok::<(), smtpcode::RulesError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Rules {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
+/// The rules' ids, not their compiled tables.
+impl std::fmt::Debug for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rules")
+            .field(
+                "rules",
+                &self.inner.rows.iter().map(Rule::id).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
 struct Inner {
     compiled: Compiled,
     rows: Vec<Rule>,
@@ -96,9 +107,14 @@ impl Rules {
         Rules::from_text(&text, &origin)
     }
 
-    /// Reads rules from the text of a rule file.
+    /// Reads rules from the text of a rule file (errors name it `<text>`).
     pub fn parse(text: &str) -> Result<Rules, RulesError> {
         Rules::from_text(text, "<text>")
+    }
+
+    /// Reads rules from the text of a rule file; errors name it `origin` (a file name, say).
+    pub fn parse_named(text: &str, origin: &str) -> Result<Rules, RulesError> {
+        Rules::from_text(text, origin)
     }
 
     /// The rules, one per alternative (`||`) of each rule, in precedence order.
@@ -112,26 +128,35 @@ impl Rules {
             line,
             message,
         };
-        // Comments are dropped, keeping the line numbers (an empty record is skipped).
-        let kept: String = text
+        // Comments and blank lines are dropped; `lines[k]` is the file's line number of line
+        // `k + 1` of what is left, for the messages.
+        let (lines, kept): (Vec<usize>, Vec<&str>) = text
             .lines()
-            .map(|l| if l.starts_with('#') { "" } else { l })
-            .collect::<Vec<_>>()
-            .join("\n");
+            .enumerate()
+            .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|(n, l)| (n + 1, l))
+            .unzip();
+        let kept = kept.join("\n");
+        let line_of = |p: Option<&csv::Position>| {
+            p.and_then(|p| lines.get((p.line() as usize).checked_sub(1)?))
+                .copied()
+                .unwrap_or(0)
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(b'\t')
             .quoting(false)
             .has_headers(true)
             .flexible(false)
             .from_reader(kept.as_bytes());
+        let header_line = lines.first().copied().unwrap_or(1);
         let headers = reader
             .headers()
-            .map_err(|e| err(1, format!("cannot read the header line: {e}")))?
+            .map_err(|e| err(header_line, format!("cannot read the header line: {e}")))?
             .clone();
         for need in ["id", "pattern", "reason"] {
             if !headers.iter().any(|h| h == need) {
                 return Err(err(
-                    1,
+                    header_line,
                     format!(
                         "the header line has no {need:?} column (id, pattern and reason are required)"
                     ),
@@ -144,10 +169,10 @@ impl Rules {
         let mut ids: HashSet<String> = HashSet::new();
         for rec in reader.records() {
             let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = line_of(e.position());
                 err(line, e.to_string())
             })?;
-            let line = rec.position().map_or(0, |p| p.line() as usize);
+            let line = line_of(rec.position());
             let row: Row = rec
                 .deserialize(Some(&headers))
                 .map_err(|e| err(line, e.to_string()))?;
@@ -384,5 +409,28 @@ impl Classifier {
             None => classify_in(input.as_ref(), context, None),
             Some(r) => classify_in(input.as_ref(), context, Some(&r.tables())),
         }
+    }
+
+    /// Parses a bounce message (see [`bounce::parse`](crate::bounce::parse)), classifying
+    /// its recipients' diagnostics with these rules.
+    #[cfg(feature = "bounce")]
+    pub fn parse_bounce<B: AsRef<[u8]> + ?Sized>(
+        &self,
+        raw: &B,
+    ) -> Result<crate::bounce::Report, crate::bounce::BounceError> {
+        let raw = raw.as_ref();
+        self.parse_bounce_head(raw, raw.len())
+    }
+
+    /// Like [`parse_bounce`](Self::parse_bounce) for the start of a longer message (see
+    /// [`bounce::parse_head`](crate::bounce::parse_head)).
+    #[cfg(feature = "bounce")]
+    pub fn parse_bounce_head<B: AsRef<[u8]> + ?Sized>(
+        &self,
+        head: &B,
+        size: usize,
+    ) -> Result<crate::bounce::Report, crate::bounce::BounceError> {
+        let user = self.rules.as_ref().map(Rules::tables);
+        crate::bounce::parse_in(head.as_ref(), size, user.as_ref())
     }
 }

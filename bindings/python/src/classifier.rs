@@ -1,0 +1,167 @@
+//! `smtpcode.Classifier`: the built-in rules with a user's rules read first.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+
+use crate::bounce::PyBounceReport;
+use crate::errors;
+use crate::records::PyClassification;
+
+/// A classifier with a user's rules (a rule file, in the language of the crate's
+/// `data/README.md`) read before the built-in ones. Immutable; share it between threads,
+/// pickle it to send it to other processes.
+#[pyclass(frozen, module = "smtpcode", name = "Classifier")]
+pub struct PyClassifier {
+    inner: smtpcode::Classifier,
+    /// The rule file's text and name, kept for pickling (`None` without rules).
+    source: Option<(String, String)>,
+}
+
+impl PyClassifier {
+    fn load(py: Python<'_>, text: String, origin: String) -> PyResult<Self> {
+        let rules = py
+            .detach(|| smtpcode::Rules::parse_named(&text, &origin))
+            .map_err(|e| errors::rules_error(py, e))?;
+        Ok(PyClassifier {
+            inner: smtpcode::Classifier::with_rules(rules),
+            source: Some((text, origin)),
+        })
+    }
+}
+
+#[pymethods]
+impl PyClassifier {
+    /// `Classifier(rules)` reads the rule file at the path `rules` (a `str` or an
+    /// `os.PathLike`); `Classifier(text=...)` reads rules from a string; `Classifier()` has
+    /// the built-in rules only. Raises `RulesError` when the file cannot be read or a line is
+    /// wrong.
+    #[new]
+    #[pyo3(signature = (rules = None, *, text = None))]
+    fn new(
+        py: Python<'_>,
+        rules: Option<&Bound<'_, PyAny>>,
+        text: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        match (rules, text) {
+            (Some(_), Some(_)) => Err(errors::SmtpCodeError::new_err(
+                "Classifier() takes a rule file or text=, not both",
+            )),
+            (None, None) => Ok(PyClassifier {
+                inner: smtpcode::Classifier::new(),
+                source: None,
+            }),
+            (None, Some(text)) => {
+                let text = errors::str_arg(text, "Classifier() text")?;
+                PyClassifier::load(py, text.to_string(), "<text>".into())
+            }
+            (Some(path), None) => {
+                let os = py.import("os")?;
+                let path = os.call_method1("fspath", (path,)).map_err(|_| {
+                    errors::wrong_type(path, "Classifier()", "a path (str or os.PathLike)")
+                })?;
+                let path: std::path::PathBuf = path.extract().map_err(|_| {
+                    errors::wrong_type(&path, "Classifier()", "a path (str or os.PathLike)")
+                })?;
+                let origin = path.display().to_string();
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    errors::rules_error(
+                        py,
+                        smtpcode::RulesError {
+                            origin: origin.clone(),
+                            line: 0,
+                            message: format!("cannot read: {e}"),
+                        },
+                    )
+                })?;
+                PyClassifier::load(py, text, origin)
+            }
+        }
+    }
+
+    /// Classifies one reply (see `smtpcode.classify`).
+    #[pyo3(signature = (reply, *, command = None))]
+    fn classify(
+        &self,
+        py: Python<'_>,
+        reply: &Bound<'_, PyAny>,
+        command: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyClassification> {
+        crate::classify_in(py, &self.inner, reply, command)
+    }
+
+    /// Classifies every reply of an iterable (see `smtpcode.classify_many`).
+    #[pyo3(signature = (replies, *, command = None, threads = None))]
+    fn classify_many<'py>(
+        &self,
+        py: Python<'py>,
+        replies: &Bound<'py, PyAny>,
+        command: Option<&Bound<'py, PyAny>>,
+        threads: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        crate::classify_many_in(py, self.inner.clone(), replies, command, threads)
+    }
+
+    /// Parses a bounce message (see `smtpcode.parse_bounce`), classifying its recipients'
+    /// diagnostics with these rules.
+    fn parse_bounce(&self, py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<PyBounceReport> {
+        crate::parse_bounce_in(py, &self.inner, message)
+    }
+
+    /// The ids of the user's rules, one per alternative (`||`) of each rule, in the order
+    /// they are tried (an empty tuple without rules).
+    #[getter]
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let ids: Vec<&str> = self
+            .inner
+            .user_rules()
+            .map(|r| r.rules().iter().map(|x| x.id()).collect())
+            .unwrap_or_default();
+        PyTuple::new(py, ids)
+    }
+
+    /// The rule file's name (`"<text>"` for rules given as text), or `None`.
+    #[getter]
+    fn origin(&self) -> Option<&str> {
+        self.source.as_ref().map(|(_, o)| o.as_str())
+    }
+
+    fn __repr__(&self) -> String {
+        match &self.source {
+            None => "Classifier()".into(),
+            Some((_, origin)) => format!(
+                "<Classifier: {} rules from {origin}>",
+                self.inner.user_rules().map_or(0, |r| r.rules().len())
+            ),
+        }
+    }
+
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let make = py
+            .import("smtpcode._smtpcode")?
+            .getattr("_classifier_from_text")?;
+        let args = match &self.source {
+            None => PyTuple::new(py, [None::<String>, None])?,
+            Some((text, origin)) => PyTuple::new(py, [Some(text.clone()), Some(origin.clone())])?,
+        };
+        Ok((make, args))
+    }
+}
+
+/// Rebuilds a pickled `Classifier` (its rule text and name, or nothing).
+#[pyfunction]
+pub fn _classifier_from_text(
+    py: Python<'_>,
+    text: Option<String>,
+    origin: Option<String>,
+) -> PyResult<PyClassifier> {
+    match text {
+        None => Ok(PyClassifier {
+            inner: smtpcode::Classifier::new(),
+            source: None,
+        }),
+        Some(text) => PyClassifier::load(py, text, origin.unwrap_or_else(|| "<text>".into())),
+    }
+}
