@@ -78,14 +78,6 @@ impl Tables<'_> {
         }
     }
 
-    /// The id and flags of a word or number's hash (0 for a host name: a word token does
-    /// not match one).
-    #[inline]
-    fn word_id(&self, hash: u64) -> u16 {
-        let id = self.lookup(hash);
-        if id & HOST_BIT == 0 { id } else { 0 }
-    }
-
     /// The id and flags of a host name or an address (folded text): the longest suffix of the
     /// host (or of the address's domain) that the vocabulary holds as a host.
     fn host_id(&self, kind: Kind, text: &[u8], hash: u64) -> u16 {
@@ -255,14 +247,17 @@ impl<'t> Lane<'t> {
     /// Looks up the words and numbers of tokens `from..b.n` (hosts and addresses were looked
     /// up as they were read).
     fn look_up(&mut self, b: &Batch, from: usize) {
+        // Without a branch per token (half of the tokens are words of the rules, at random):
+        // every token is looked up and the answer kept or not with selects.
+        let t = self.t;
         for i in from..b.n {
-            if matches!(b.kind[i], Kind::Word | Kind::Number) {
-                self.ids[i] = if b.len[i] == 0 {
-                    0
-                } else {
-                    self.t.word_id(b.hash[i])
-                };
-            }
+            let s = t.slots[perfect_slot(b.hash[i], t.disp, t.slots.len())];
+            let found = s & HASH_MASK == b.hash[i] & HASH_MASK;
+            let id = s as u16;
+            let word = (b.kind[i] as u8) <= Kind::Number as u8;
+            let usable = found & (b.len[i] != 0) & (id & HOST_BIT == 0);
+            let looked = if usable { id } else { 0 };
+            self.ids[i] = if word { looked } else { self.ids[i] };
         }
     }
 
