@@ -8,7 +8,9 @@ and the same recipient domain (`destination`), and prints:
   recipients_found   share of Sisimai's rows that got a record of ours
   reason_agreement   share of rows with a Sisimai reason whose label accepts our reason
                      (the ACCEPT table of CORPUS/score.py; unmatched rows count as misses)
-  hard_agreement     share of hard/soft rows where our bounce agrees (hard vs soft/block)
+  hard_agreement     share of hard/soft rows where our bounce agrees (hard vs soft/block),
+                     leaving out, as CORPUS/score.py does, the rows where Sisimai's soft label
+                     is its own taxonomy choice (TAXONOMY_SOFT); hard_agreement_raw counts them
   kinds              feedback / vacation rows that came out as feedback / auto_reply
 
 With --disagreements, each miss is listed with our diagnostic and Sisimai's input, and is
@@ -100,7 +102,7 @@ def main():
                 matched.append((row, None))
 
     found = sum(1 for _, rec in matched if rec is not None)
-    n = ok = bn = bok = 0
+    n = ok = bn = bok = rn = rok = 0
     misses = []
     kinds_want = kinds_ok = 0
     for row, rec in matched:
@@ -123,10 +125,21 @@ def main():
                 misses.append(('reason', row, rec))
         if row['sisimai_bounce'] in ('hard', 'soft'):
             bn += 1
+            rn += 1
             want_hard = row['sisimai_bounce'] == 'hard' or row.get('v5_bounce') == 'hard'
             want_not_hard = row['sisimai_bounce'] == 'soft' or row.get('v5_bounce') == 'soft'
             b = rec['bounce'] if rec else None
-            if (b == 'hard' and want_hard) or (b in ('soft', 'block') and want_not_hard):
+            agrees = (b == 'hard' and want_hard) or (b in ('soft', 'block') and want_not_hard)
+            rok += agrees
+            # As score.py: a row where Sisimai's soft label is its own taxonomy choice (a
+            # suspended or filtered mailbox, which our definition of hard calls hard) is left
+            # out of hard_agreement; hard_agreement_raw counts it.
+            labels_soft = {row['sisimai_reason'], row.get('v5_reason', '')} & set(score.TAXONOMY_SOFT)
+            if (not agrees and b == 'hard' and want_not_hard and not want_hard and rec is not None
+                    and any(rec['reason'] in score.TAXONOMY_SOFT[l] for l in labels_soft)):
+                bn -= 1
+                continue
+            if agrees:
                 bok += 1
             else:
                 misses.append(('hard', row, rec))
@@ -140,6 +153,8 @@ def main():
     fig['reason_rows'] = n
     fig['hard_agreement'] = round(bok / bn, 4)
     fig['hard_rows'] = bn
+    fig['hard_agreement_raw'] = round(rok / rn, 4)
+    fig['hard_rows_raw'] = rn
     fig['feedback_vacation_kinds'] = f'{kinds_ok}/{kinds_want}'
     for k, v in fig.items():
         print(f'{k}: {v}')

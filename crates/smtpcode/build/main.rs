@@ -616,6 +616,8 @@ struct Row {
     provider_code: String,
     command: String,
     when: String,
+    /// The conditions as written in the file.
+    conditions: String,
     outcome: String,
     explanation: String,
     fix: String,
@@ -701,6 +703,7 @@ fn rule_tables(
                 provider_code: r.provider_code.clone(),
                 command: String::new(),
                 when: when.clone(),
+                conditions: r.when.clone(),
                 outcome: r.outcome.clone(),
                 explanation: r.explanation.clone(),
                 fix: r.fix.clone(),
@@ -727,6 +730,7 @@ fn rule_tables(
                 provider_code: String::new(),
                 command: String::new(),
                 when: no_when.clone(),
+                conditions: String::new(),
                 outcome: String::new(),
                 explanation: String::new(),
                 fix: String::new(),
@@ -746,6 +750,7 @@ fn rule_tables(
                 provider_code: String::new(),
                 command: c.command.clone(),
                 when: no_when.clone(),
+                conditions: String::new(),
                 outcome: String::new(),
                 explanation: String::new(),
                 fix: String::new(),
@@ -770,23 +775,28 @@ fn rule_tables(
     }
     // A sequence anchored on a stem makes every word of every reply look at the stems: the
     // built-in rules anchor every sequence on a whole word.
+    let mut unanchored = Vec::new();
     for t in &terms {
         if let lang::Term::Words(seqs) = t {
             for s in seqs {
+                if lang::anchor_pair(s).is_some() {
+                    continue;
+                }
                 if let lang::Elem::One(items) = &s[lang::anchor_of(s)] {
                     if items
                         .iter()
                         .any(|i| !matches!(i, lang::Item::Word(_) | lang::Item::Host(_)))
                     {
-                        panic!(
-                            "data: the sequence {:?} has no whole word to anchor on (only stems or kinds); add one",
-                            lang::show_seq(s)
-                        );
+                        unanchored.push(lang::show_seq(s));
                     }
                 }
             }
         }
     }
+    assert!(
+        unanchored.is_empty(),
+        "data: these sequences have no whole word to anchor on (only stems or kinds); add one: {unanchored:#?}"
+    );
     assert!(
         terms.len() <= 2048,
         "more than 2048 terms (engine::MAX_TERMS)"
@@ -795,7 +805,7 @@ fn rule_tables(
 
     array_with(g, "RULES", "crate::rules::Rule", &rows, |r| {
         format!(
-            "crate::rules::Rule {{ id: {}, tier: crate::rules::Tier::{}, pattern: {}, reason: {}, provider: {}, provider_code: {}, command: {}, when: {}, outcome: {}, explanation: {}, fix: {}, source: {} }}",
+            "crate::rules::Rule {{ id: {}, tier: crate::rules::Tier::{}, pattern: {}, reason: {}, provider: {}, provider_code: {}, command: {}, when: {}, conditions: {}, outcome: {}, explanation: {}, fix: {}, source: {} }}",
             text(&r.id),
             r.tier,
             text(&r.pattern),
@@ -808,6 +818,7 @@ fn rule_tables(
                 format!("Some({})", names.command(&rules, 0, &r.command))
             },
             r.when,
+            text(&r.conditions),
             if r.outcome.is_empty() {
                 "None".into()
             } else {

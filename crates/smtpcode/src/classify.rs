@@ -352,11 +352,14 @@ pub(crate) fn classify_in(
     };
 
     let code_text = c.code_info().map(|i| (i.explanation(), i.fix()));
-    (c.explanation, c.fix) = if c.reason == Reason::None {
-        code_text.unwrap_or((info.explanation(), info.fix()))
-    } else if let Some(text) = context_text {
+    // A rule's own text, when the rule decided the final reason (a success code turns a
+    // failure phrase's reason into `none`: then the rule's text does not apply).
+    let rule_text = decision
+        .rule
+        .filter(|r| !r.explanation.is_empty() && r.reason == Some(c.reason));
+    (c.explanation, c.fix) = if let Some(text) = context_text {
         (text, info.fix())
-    } else if let Some(rule) = decision.rule.filter(|r| !r.explanation.is_empty()) {
+    } else if let Some(rule) = rule_text {
         (
             rule.explanation,
             if rule.fix.is_empty() {
@@ -365,6 +368,8 @@ pub(crate) fn classify_in(
                 rule.fix
             },
         )
+    } else if c.reason == Reason::None {
+        code_text.unwrap_or((info.explanation(), info.fix()))
     } else if c.reason == Reason::Undetermined || c.basis == Basis::BasicCode {
         match (code_text, c.enhanced_info()) {
             (Some(t), _) => t,

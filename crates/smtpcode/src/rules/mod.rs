@@ -70,6 +70,7 @@ pub struct Rule {
     pub(crate) provider_code: Option<&'static str>,
     pub(crate) command: Option<Command>,
     pub(crate) when: When,
+    pub(crate) conditions: &'static str,
     pub(crate) outcome: Option<Outcome>,
     pub(crate) explanation: &'static str,
     pub(crate) fix: &'static str,
@@ -100,6 +101,11 @@ impl Rule {
     /// The command a command hint stands for.
     pub const fn command(&self) -> Option<Command> {
         self.command
+    }
+    /// The rule's conditions on the codes and the context, as written in its file
+    /// (`code=552 command=rcpt`); empty when it has none.
+    pub const fn conditions(&self) -> &'static str {
+        self.conditions
     }
     /// An outcome that overrides the class digit (RFC 5321 §4.5.3.1.10: a 552 for too many
     /// recipients is transient).

@@ -227,6 +227,7 @@ impl Rules {
                         .then(|| intern(&row.provider_code)),
                     command: None,
                     when,
+                    conditions: intern(&row.when),
                     outcome,
                     explanation: intern(&row.explanation),
                     fix: intern(&row.fix),
