@@ -5,7 +5,7 @@
 
 CARGO ?= cargo
 
-.PHONY: demo test lint test-rust test-c test-python proptest-random fuzz
+.PHONY: demo test lint test-rust test-c test-python proptest-random fuzz fuzz-python
 
 demo:
 	$(CARGO) build --release -p smtpcode-cli
@@ -53,3 +53,28 @@ proptest-random:
 	@seed=$$(od -An -N8 -tu8 /dev/urandom | tr -d ' '); \
 	echo "proptest seed: $$seed"; \
 	PROPTEST_RNG_SEED=$$seed $(CARGO) test -p smtpcode --test props --test bounce
+
+# Fuzzing (not part of `make test`; needs the nightly toolchain and cargo-fuzz): each target of
+# fuzz/ for FUZZ_SECONDS seconds, from seeds of the project's own test data (fuzz/seed.py); the
+# corpora grow in fuzz/corpus/, crashes land in fuzz/artifacts/. `make fuzz FUZZ_SECONDS=1800`
+# is the long run.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= classify parse bounce capi
+fuzz:
+	python3 fuzz/seed.py
+	mkdir -p fuzz/logs
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz $$t ($(FUZZ_SECONDS) s, log in fuzz/logs/$$t.log)"; \
+		$(CARGO) +nightly fuzz run $$t fuzz/corpus/$$t -- -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 >fuzz/logs/$$t.log 2>&1; rc=$$?; \
+		grep -E '^stat::number_of_executed_units|^SUMMARY' fuzz/logs/$$t.log; \
+		if [ $$rc -ne 0 ]; then tail -40 fuzz/logs/$$t.log; exit $$rc; fi; \
+	done
+
+# The Python face under atheris (installed into its own venv), for FUZZ_SECONDS seconds.
+fuzz-python:
+	python3 -m venv .venv-fuzz
+	.venv-fuzz/bin/pip install -q atheris maturin
+	VIRTUAL_ENV=$(CURDIR)/.venv-fuzz .venv-fuzz/bin/maturin develop -q --release -m bindings/python/Cargo.toml
+	mkdir -p fuzz/corpus/python
+	.venv-fuzz/bin/python bindings/python/fuzz/fuzz_api.py -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/python

@@ -369,6 +369,15 @@ impl<'t> Scan<'t> {
         if w.no_code && (f.code.is_some() || f.enhanced.is_some()) {
             return false;
         }
+        // A rule that says nothing failed (a feedback report) does not decide a failure code,
+        // unless it also sets the outcome (a delay warning is transient).
+        let rule = &t.rows[row];
+        if rule.reason == Some(Reason::None)
+            && rule.outcome.is_none()
+            && class.is_some_and(|c| c >= 4)
+        {
+            return false;
+        }
         if w.classes != 0 && class.is_none_or(|c| w.classes & (1 << c) == 0) {
             return false;
         }
