@@ -69,18 +69,32 @@ class PurePython:
             if not r.get("reason"):
                 continue
             alternatives = [
-                [self._term(t) for t in alt.split("&&")] for alt in r["terms"].split("||")
+                [self._term(t) for t in alt.split("&&")] for alt in r["pattern"].split("||")
             ]
             (generic if r["tier"] == "generic" else self.rules).append((r["reason"], alternatives))
         self.rules += generic
 
     @staticmethod
     def _term(term: str) -> "re.Pattern[str]":
+        """A term of the rule language as a regex, the way one would write it by hand: the
+        words in order with separators between them, `word*` as a prefix, `~N` as up to N
+        more words, `<kind>` as any token, groups and `?` as they are (negations left out)."""
         term = term.strip()
-        left = term.startswith("\\b")
-        right = term.endswith("\\b")
-        core = term[2 if left else 0 : len(term) - 2 if right else len(term)]
-        return re.compile(("\\b" if left else "") + re.escape(core) + ("\\b" if right else ""))
+        if term.startswith('"'):
+            return re.compile(re.escape(term.strip('"').lower()))
+        term = re.sub(r"!\([^)]*\)|!\S+", "", term)
+        out = []
+        for token in re.findall(r"~\d|<\w+>|[()|?]|[^\s()|?]+", term):
+            if token.startswith("~"):
+                out.append(r"(?:\w+\W+){0,%s}" % token[1:])
+            elif token.startswith("<"):
+                out.append(r"\S+\W+")
+            elif token in "()|?":
+                out.append({"(": "(?:", ")": ")", "|": "|", "?": "?"}[token])
+            else:
+                word = re.escape(token.rstrip("*")) + (r"\w*" if token.endswith("*") else "")
+                out.append("(?:" + word + r"\W*)")
+        return re.compile("".join(out))
 
     def classify(self, reply: str) -> Dict[str, object]:
         m = self.CODE.search(reply)

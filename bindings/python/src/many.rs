@@ -1,70 +1,40 @@
-//! How `classify_many` shares its work between the calling thread and worker threads.
+//! How `classify_many` shares its work between the calling thread and a rayon pool.
 //!
 //! Two kinds of work: the Python side (taking each item from the iterable, making each
 //! `Classification` object and appending it to the list) needs the GIL, so it runs on the
-//! calling thread, one item after the other; the classification needs no Python at all, so
-//! any thread can do it with the GIL released.
+//! calling thread; the classification needs no Python at all, so the pool's threads do it
+//! with the GIL released (`par_iter` over a chunk of replies).
 //!
 //! With one thread, each chunk is taken from the iterable, classified with the GIL released,
-//! and converted. With more, the replies go through a pipeline of chunks ([`Batch`]) so that
-//! the Python side overlaps with the classification. A cycle of the calling thread:
+//! and converted: a plain loop. With more, the calling thread hands chunk k to the pool and,
+//! while the pool classifies it, takes chunk k+1 from the iterable and converts the results of
+//! chunk k-1 (and lets Python handle signals); then it waits, with the GIL released, for
+//! chunk k. Two chunks are alive at once besides the results being converted.
 //!
-//! 1. with the GIL, while the workers classify chunk k: take chunk k+1 from the iterable and
-//!    hand it to the workers at once (so that they have work queued even if what follows
-//!    takes long), convert the results of chunk k-1, and let Python handle signals (Ctrl-C;
-//!    the garbage collector also runs there when it is due, rather than after the call,
-//!    where nothing would overlap it);
-//! 2. with the GIL released, until the workers are done with chunk k: classify blocks of
-//!    chunk k+1 from its end, then of chunk k.
-//!
-//! The threads claim the blocks of a chunk ([`BLOCK`] replies) one at a time, the workers
-//! from the front and the calling thread from the back, so the calling thread takes whatever
-//! share the workers have not reached: the split balances itself, whatever the speed of
-//! either side (no ratio to tune when the classification or the machine gets faster).
-//!
-//! Workers never call the Python API: they read the bytes of reply objects that the batch
-//! keeps alive, and the calling thread waits until no worker holds a batch before it drops it
-//! (the batch holds Python references, released with the GIL held). At most three chunks are
-//! alive at once: the one being converted, the one being classified and the one being taken.
+//! The pool's threads never call the Python API and never release a Python reference: a
+//! chunk's replies (which hold references to the `str`/`bytes` objects) are shared with the
+//! pool, and the calling thread keeps its own handle on them until the pool has sent the
+//! results, so the last reference is always dropped with the GIL held.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::ops::Range;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, mpsc};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyIterator, PyList};
+use rayon::prelude::*;
 use smtpcode::{Classification, Context};
 
 use crate::input::Reply;
 use crate::records::PyClassification;
 
-/// Chunk size of the single-threaded path.
-const CHUNK: usize = 1024;
+/// Replies per chunk. Measured on two cores over the one-million-line file: 2048 and 8192
+/// were slower (more waiting at each end, or more memory touched by the Python side, which
+/// evicts the classifier's tables from the caches of the calling thread).
+const CHUNK: usize = 4096;
 
-/// The single-threaded path lets Python handle signals (Ctrl-C) every this many chunks
-/// (some tens of milliseconds). Not after every chunk: the garbage collector, which runs
-/// there when it is due, would then run more often than after the call, and cost more in all
-/// (nothing overlaps it on this path, unlike in the pipeline).
-const SIGNALS_EVERY: usize = 32;
-
-/// The first chunk of the pipeline, taken before any other thread can help (so it is small),
-/// and the smallest chunk it makes as the end of a list or tuple comes near (the results of
-/// the last chunk are converted after everything else is done). An iterable that ends within
-/// the first chunk is classified on the calling thread alone: a thread costs more than it
-/// would save.
-const SMALL_CHUNK: usize = 256;
-
-/// The largest chunk of the pipeline (chunk sizes double from [`SMALL_CHUNK`] up to this).
-/// Measured on two cores: 1024 and 4096 were both slower (more cycles; or more memory
-/// touched by the Python side of each cycle, which evicts the classifier's tables from the
-/// caches of the calling thread).
-const LARGE_CHUNK: usize = 2048;
-
-/// Replies per block: the unit of work the threads claim from a chunk (about ten
-/// microseconds of classification: the calling thread waits at most that long for a
-/// worker's last block of a chunk).
-const BLOCK: usize = 16;
+/// The single-threaded loop lets Python handle signals (Ctrl-C) every this many chunks.
+const SIGNALS_EVERY: usize = 8;
 
 /// What each reply is classified with: a classifier (with a user's rules, or none) and the
 /// context.
@@ -137,9 +107,29 @@ impl Objects {
     }
 }
 
-/// Classifies the replies of `iter` on up to `threads` threads (the calling one included),
-/// and returns their classifications as a list, in order. `length` is the number of items
-/// when it is known (a list or a tuple): it only sizes the chunks.
+/// The rayon pool of `threads` threads (one per count asked for, made once and kept).
+fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let pools = POOLS.get_or_init(Default::default);
+    let mut pools = pools.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(p) = pools.get(&threads) {
+        return Some(Arc::clone(p));
+    }
+    // When the system refuses threads, the calling thread does the work alone.
+    let p = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("smtpcode-{i}"))
+            .build()
+            .ok()?,
+    );
+    pools.insert(threads, Arc::clone(&p));
+    Some(p)
+}
+
+/// Classifies the replies of `iter` on up to `threads` threads, and returns their
+/// classifications as a list, in order. `length` is the number of items when it is known (a
+/// list or a tuple): it only sizes the first chunk.
 pub fn classify_many<'py>(
     py: Python<'py>,
     iter: Bound<'py, PyIterator>,
@@ -154,32 +144,125 @@ pub fn classify_many<'py>(
         taken: 0,
         ended: false,
         length,
-        size: SMALL_CHUNK,
     };
-    let first = source.take(if threads > 1 { SMALL_CHUNK } else { CHUNK })?;
-    if threads > 1 && !source.ended {
-        pipeline(&out, &mut objects, source, first, with, threads - 1)?;
-        return Ok(out);
+    let first = source.take(CHUNK)?;
+    match pool(threads).filter(|_| threads > 1 && !source.ended) {
+        Some(pool) => pipeline(&out, &mut objects, &mut source, first, with, &pool)?,
+        None => {
+            // One thread, or one chunk: a plain loop with the GIL released while classifying.
+            let mut replies = first;
+            let mut chunks = 0;
+            loop {
+                let results: Vec<Classification> = py.detach(|| {
+                    replies
+                        .iter()
+                        .map(|reply| classify_one(reply, with))
+                        .collect()
+                });
+                objects.append(&out, results)?;
+                if source.ended {
+                    break;
+                }
+                chunks += 1;
+                if chunks % SIGNALS_EVERY == 0 {
+                    py.check_signals()?;
+                }
+                replies = source.take(CHUNK)?;
+            }
+        }
     }
-    // One thread, or fewer replies than the pipeline's first chunk.
-    let mut replies = first;
-    let mut chunks = 0;
+    Ok(out)
+}
+
+/// A chunk handed to the pool: its replies (shared with the pool) and where its results
+/// arrive.
+struct InFlight {
+    replies: Arc<Vec<Reply>>,
+    results: mpsc::Receiver<Vec<Classification>>,
+}
+
+/// Hands `replies` to the pool, to classify in parallel.
+fn submit(pool: &rayon::ThreadPool, replies: Vec<Reply>, with: &With) -> InFlight {
+    let replies = Arc::new(replies);
+    let shared = Arc::clone(&replies);
+    let with = with.clone();
+    let (tx, rx) = mpsc::sync_channel(1);
+    pool.spawn(move || {
+        let results: Vec<Classification> = shared
+            .par_iter()
+            .with_min_len(64)
+            .map(|reply| classify_one(reply, &with))
+            .collect();
+        // The pool's handle goes first: the calling thread's is then the last one.
+        drop(shared);
+        let _ = tx.send(results);
+    });
+    InFlight {
+        replies,
+        results: rx,
+    }
+}
+
+impl InFlight {
+    /// Waits for the results (with the GIL released); the replies are dropped here, with the
+    /// GIL held. A panic in the pool (a bug) is raised as an error rather than lost.
+    fn wait(self, py: Python<'_>) -> PyResult<Vec<Classification>> {
+        let InFlight { replies, results } = self;
+        let got = py.detach(move || results.recv());
+        drop(replies);
+        got.map_err(|_| {
+            pyo3::exceptions::PyRuntimeError::new_err(
+                "classify_many(): a classification failed (a bug in smtpcode; please report it)",
+            )
+        })
+    }
+}
+
+/// The overlapping loop (see the module's documentation).
+fn pipeline(
+    out: &Bound<'_, PyList>,
+    objects: &mut Objects,
+    source: &mut Source<'_>,
+    first: Vec<Reply>,
+    with: &With,
+    pool: &rayon::ThreadPool,
+) -> PyResult<()> {
+    let py = out.py();
+    let mut current = submit(pool, first, with);
+    let mut done: Option<Vec<Classification>> = None;
     loop {
-        let results: Vec<Classification> = py.detach(|| {
-            replies
-                .iter()
-                .map(|reply| classify_one(reply, with))
-                .collect()
-        });
-        objects.append(&out, results)?;
-        if source.ended {
-            return Ok(out);
-        }
-        chunks += 1;
-        if chunks % SIGNALS_EVERY == 0 {
+        // With the GIL, while the pool classifies `current`: take the next chunk, convert the
+        // results before it, let Python handle signals.
+        let step = (|| -> PyResult<Vec<Reply>> {
+            let next = if source.ended {
+                Vec::new()
+            } else {
+                source.take(CHUNK)?
+            };
+            if let Some(results) = done.take() {
+                objects.append(out, results)?;
+            }
             py.check_signals()?;
+            Ok(next)
+        })();
+        let next = match step {
+            Ok(next) => next,
+            Err(e) => {
+                // No partial list: wait for the chunk in flight to let go of its replies.
+                let _ = current.wait(py);
+                return Err(e);
+            }
+        };
+        let following = (!next.is_empty()).then(|| submit(pool, next, with));
+        done = Some(current.wait(py)?);
+        match following {
+            Some(f) => current = f,
+            None => break,
         }
-        replies = source.take(CHUNK)?;
+    }
+    match done {
+        Some(results) => objects.append(out, results),
+        None => Ok(()),
     }
 }
 
@@ -192,8 +275,6 @@ struct Source<'py> {
     ended: bool,
     /// The number of items, when known.
     length: Option<usize>,
-    /// The size of the last chunk of the pipeline, before the adjustment to the end.
-    size: usize,
 }
 
 impl Source<'_> {
@@ -213,210 +294,5 @@ impl Source<'_> {
             self.taken += 1;
         }
         Ok(replies)
-    }
-
-    /// The next chunk of the pipeline: twice the last one, up to [`LARGE_CHUNK`]; when the
-    /// length is known, half of what is left (at least [`SMALL_CHUNK`]), so that the chunks
-    /// get smaller toward the end.
-    fn next_size(&mut self) -> usize {
-        self.size = (self.size * 2).min(LARGE_CHUNK);
-        match self.length {
-            Some(n) => {
-                let left = n.saturating_sub(self.taken);
-                self.size.min(left.div_ceil(2).max(SMALL_CHUNK))
-            }
-            None => self.size,
-        }
-    }
-}
-
-/// One chunk of replies, shared by the calling thread and the workers.
-struct Batch {
-    replies: Vec<Reply>,
-    with: With,
-    /// The blocks nobody has claimed yet: the workers claim from the front, the calling
-    /// thread from the back.
-    unclaimed: Mutex<Range<usize>>,
-    /// The classifications of each block, set by the thread that claimed it.
-    blocks: Vec<OnceLock<Vec<Classification>>>,
-}
-
-impl Batch {
-    fn new(replies: Vec<Reply>, with: With) -> Self {
-        let n = replies.len().div_ceil(BLOCK);
-        Batch {
-            replies,
-            with,
-            unclaimed: Mutex::new(0..n),
-            blocks: (0..n).map(|_| OnceLock::new()).collect(),
-        }
-    }
-
-    /// The classifications of block `i`.
-    fn classify_block(&self, i: usize) -> Vec<Classification> {
-        let end = self.replies.len().min((i + 1) * BLOCK);
-        self.replies[i * BLOCK..end]
-            .iter()
-            .map(|reply| classify_one(reply, &self.with))
-            .collect()
-    }
-
-    /// Claims the first unclaimed block (or the last), classifies it and returns true; false
-    /// when every block is claimed.
-    fn step(&self, from_back: bool) -> bool {
-        let claimed = {
-            let mut unclaimed = self.unclaimed();
-            if from_back {
-                unclaimed.next_back()
-            } else {
-                unclaimed.next()
-            }
-        };
-        let Some(i) = claimed else {
-            return false;
-        };
-        // Each block is claimed once, so the slot is empty.
-        let _ = self.blocks[i].set(self.classify_block(i));
-        true
-    }
-
-    /// Leaves the blocks nobody has claimed yet unclassified (the workers skip the batch).
-    fn cancel(&self) {
-        let mut unclaimed = self.unclaimed();
-        unclaimed.start = unclaimed.end;
-    }
-
-    /// The unclaimed blocks, locked (nothing can panic while the lock is held, so it is
-    /// never poisoned).
-    fn unclaimed(&self) -> MutexGuard<'_, Range<usize>> {
-        self.unclaimed
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Appends the classifications to `out`, in order (with the GIL), and releases the
-    /// replies.
-    fn append_to(mut self, out: &Bound<'_, PyList>, objects: &mut Objects) -> PyResult<()> {
-        for (i, slot) in std::mem::take(&mut self.blocks).into_iter().enumerate() {
-            // A block is missing only when the worker that claimed it panicked: it is
-            // classified here (the panic itself is raised when the workers are joined).
-            objects.append(
-                out,
-                slot.into_inner().unwrap_or_else(|| self.classify_block(i)),
-            )?;
-        }
-        Ok(())
-    }
-}
-
-/// The calling thread's share of the classification (with the GIL released): blocks from the
-/// end of `next`, then from the end of `current`, until no worker holds `current` any more,
-/// which it returns. (Workers let go of a batch when they find no block left to claim, so
-/// `current` is then fully classified.)
-fn help(mut current: Arc<Batch>, next: Option<&Batch>) -> Batch {
-    loop {
-        current = match Arc::try_unwrap(current) {
-            Ok(batch) => return batch,
-            Err(shared) => shared,
-        };
-        if !next.is_some_and(|n| n.step(true)) && !current.step(true) {
-            // Every block is claimed: a worker is finishing its last one.
-            std::thread::yield_now();
-        }
-    }
-}
-
-/// The pipeline (see the module's documentation), with `workers` worker threads; `first` is
-/// the first chunk, already taken.
-fn pipeline(
-    out: &Bound<'_, PyList>,
-    objects: &mut Objects,
-    mut source: Source<'_>,
-    first: Vec<Reply>,
-    with: &With,
-    workers: usize,
-) -> PyResult<()> {
-    let py = out.py();
-    std::thread::scope(|scope| {
-        let mut senders = Vec::with_capacity(workers);
-        let mut handles = Vec::with_capacity(workers);
-        for _ in 0..workers {
-            let (tx, rx) = mpsc::channel::<Arc<Batch>>();
-            let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
-                for batch in rx {
-                    while batch.step(false) {}
-                }
-            });
-            // When the system refuses a thread, the others (or the calling thread alone) do
-            // the work.
-            let Ok(handle) = worker else { break };
-            handles.push(handle);
-            senders.push(tx);
-        }
-        let submit = |replies: Vec<Reply>| -> Arc<Batch> {
-            let batch = Arc::new(Batch::new(replies, with.clone()));
-            for tx in &senders {
-                // A worker that has stopped (it panicked) leaves its share to the others.
-                let _ = tx.send(Arc::clone(&batch));
-            }
-            batch
-        };
-        let result = run(out, objects, &mut source, submit(first), &submit);
-        drop(senders);
-        let ended = py.detach(|| handles.into_iter().map(|h| h.join()).collect::<Vec<_>>());
-        for e in ended {
-            if let Err(panic) = e {
-                std::panic::resume_unwind(panic);
-            }
-        }
-        result
-    })
-}
-
-/// The pipeline's loop, from the first chunk (`current`, handed to the workers) to the last.
-fn run(
-    out: &Bound<'_, PyList>,
-    objects: &mut Objects,
-    source: &mut Source<'_>,
-    mut current: Arc<Batch>,
-    submit: &impl Fn(Vec<Reply>) -> Arc<Batch>,
-) -> PyResult<()> {
-    let py = out.py();
-    let mut done: Option<Batch> = None;
-    loop {
-        // With the GIL, while the workers classify `current`: take the chunk after it and hand
-        // that to the workers, convert the chunk before it, let Python handle signals (and
-        // run the garbage collector when it is due).
-        let mut next: Option<Arc<Batch>> = None;
-        let step = (|| -> PyResult<()> {
-            if !source.ended {
-                let size = source.next_size();
-                let replies = source.take(size)?;
-                next = (!replies.is_empty()).then(|| submit(replies));
-            }
-            if let Some(batch) = done.take() {
-                batch.append_to(out, objects)?;
-            }
-            py.check_signals()
-        })();
-        if let Err(e) = step {
-            // No partial list: stop the workers and drop the chunks once they let go.
-            current.cancel();
-            if let Some(next) = &next {
-                next.cancel();
-            }
-            drop(py.detach(|| (help(current, None), next.map(|n| help(n, None)))));
-            return Err(e);
-        }
-        // Without the GIL: classify blocks until the workers are done with `current`.
-        done = Some(py.detach(|| help(current, next.as_deref())));
-        match next {
-            Some(batch) => current = batch,
-            None => break,
-        }
-    }
-    match done {
-        Some(batch) => batch.append_to(out, objects),
-        None => Ok(()),
     }
 }

@@ -919,8 +919,8 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
         .iter()
         .map(|e| {
             format!(
-                "crate::rules::lang::FlatElem {{ op: {}, n: {}, word: {}, start: {}, len: {} }}",
-                e.op, e.n, e.word, e.start, e.len
+                "crate::rules::lang::FlatElem {{ op: {}, n: {}, word: {}, sig: {}, start: {}, len: {} }}",
+                e.op, e.n, e.word, e.sig, e.start, e.len
             )
         })
         .collect();

@@ -13,8 +13,8 @@
 
 use super::lang::{
     ANCHOR_BIT, Anchor, FlatElem, FlatItem, FlatSeq, HASH_MASK, HOST_BIT, ID_MASK, ITEM_KIND,
-    ITEM_STEM, ITEM_WORD, MAX_SPAN, OP_GAP, OP_NOT, OP_ONE, OP_OPT, PAIR_BIT, SIMPLE_KIND,
-    SIMPLE_STEM, mix, pair_key, perfect_slot,
+    ITEM_STEM, ITEM_WORD, MAX_SPAN, OP_GAP, OP_NOT, OP_ONE, OP_OPT, PAIR_BIT, SIG_OTHER,
+    SIMPLE_KIND, SIMPLE_STEM, mix, pair_key, perfect_slot, sig_bit,
 };
 use crate::code::ReplyCode;
 use crate::words::{self, Kind, Scratch, Token};
@@ -395,6 +395,15 @@ impl Match<'_> {
             return false;
         }
         let (id, kind) = (self.ids[n], self.b.kind[n]);
+        // Most tokens are no item of the element: one test says so.
+        let bit = if id & ID_MASK == 0 {
+            0
+        } else {
+            sig_bit(id & ID_MASK)
+        };
+        if e.sig & (bit | SIG_OTHER) == 0 {
+            return false;
+        }
         self.t.items[e.start as usize..(e.start + e.len) as usize]
             .iter()
             .any(|i| match i.tag {

@@ -483,7 +483,8 @@ fn check_seq(seq: &Seq) -> Result<(), String> {
     Ok(())
 }
 
-/// Words so frequent in replies that they make poor anchors.
+/// Words so frequent in replies that they make poor anchors: English function words and the
+/// vocabulary of SMTP replies themselves (each of these turns up in a large share of replies).
 const COMMON: &[&str] = &[
     "the",
     "a",
@@ -522,37 +523,101 @@ const COMMON: &[&str] = &[
     "user",
     "recipient",
     "de",
+    "error",
+    "failed",
+    "failure",
+    "invalid",
+    "unknown",
+    "rejected",
+    "denied",
+    "server",
+    "host",
+    "domain",
+    "sender",
+    "account",
+    "mailbox",
+    "try",
+    "again",
+    "later",
+    "command",
+    "temporary",
+    "permanent",
+    "delivery",
+    "service",
+    "unavailable",
+    "access",
+    "smtp",
+    "reply",
+    "remote",
+    "local",
+    "does",
+    "can",
+    "will",
+    "could",
+    "unable",
+    "our",
+    "we",
+    "here",
+    "too",
+    "many",
+    "support",
+    "more",
+    "information",
+    "see",
+    "allowed",
+    "permitted",
+    "found",
+    "exist",
+    "valid",
+    "error",
+    "status",
+    "system",
+    "connection",
+    "response",
+    "data",
+    "rcpt",
+    "after",
 ];
 
-/// How good an element is as the anchor of its sequence (higher is better; `None` for
-/// elements that cannot be one).
-fn anchor_score(e: &Elem) -> Option<i64> {
+/// How often an element's token is expected in replies (lower is rarer, so a better anchor):
+/// the sum over its items, each a rough guess from what it is (a short word more than a long
+/// one, the words of [`COMMON`] a great deal). A stem or a kind can anchor a sequence only as
+/// a last resort (every word of every reply is then checked against it), so it costs the most,
+/// except as the second element of a word pair (`in_pair`), where only the words after the
+/// pair's first one are compared with it. `None` for elements that cannot be an anchor.
+fn anchor_cost(e: &Elem, in_pair: bool) -> Option<u64> {
     let Elem::One(items) = e else {
         return None;
     };
-    let mut worst = i64::MAX;
-    for i in items {
-        let s = match i {
-            Item::Word(w) | Item::Host(w) => {
-                let common = COMMON.iter().any(|c| c.as_bytes() == w.as_slice());
-                (w.len() as i64).min(12) * 10 - if common { 100 } else { 0 }
-            }
-            Item::Stem(w) => (w.len() as i64).min(12) * 5 - 200,
-            Item::Kind(_) => -1000,
-        };
-        worst = worst.min(s);
-    }
-    // Fewer alternatives make a better anchor.
-    Some(worst * 4 - items.len() as i64)
+    let word = |w: &[u8]| {
+        if COMMON.iter().any(|c| c.as_bytes() == w) {
+            200
+        } else {
+            // 2 letters: 40; 6: 16; 10 and more: 4.
+            (52u64.saturating_sub(6 * w.len() as u64)).max(4)
+        }
+    };
+    Some(
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Word(w) => word(w),
+                Item::Host(_) => 2,
+                Item::Stem(w) if in_pair => word(w),
+                Item::Stem(_) => 1_000_000,
+                Item::Kind(_) => 10_000_000,
+            })
+            .sum(),
+    )
 }
 
-/// The index of the anchor element of a sequence.
+/// The index of the anchor element of a sequence: the one expected least often.
 pub fn anchor_of(seq: &Seq) -> usize {
-    let mut best = (i64::MIN, 0);
+    let mut best = (u64::MAX, 0);
     for (i, e) in seq.iter().enumerate() {
-        if let Some(s) = anchor_score(e) {
-            if s > best.0 {
-                best = (s, i);
+        if let Some(c) = anchor_cost(e, false) {
+            if c < best.0 {
+                best = (c, i);
             }
         }
     }
@@ -697,6 +762,10 @@ pub struct FlatElem {
     /// `One`/`Opt` of a single word: its vocabulary id (compared without going through the
     /// items); else 0.
     pub word: u16,
+    /// `One`/`Opt`: a quick test of a token before the items are looked at ([`sig_bit`]): bit
+    /// `id % 64` for each word item's id, and [`SIG_OTHER`] set when the items hold a stem or
+    /// a kind (those are always looked at).
+    pub sig: u64,
     /// `One`/`Opt`: the range of its items; `Not`: the range of its alternatives in
     /// [`Compiled::nots`].
     pub start: u32,
@@ -939,6 +1008,7 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                                     },
                                     n: 0,
                                     word: single_word(&c, s0, n),
+                                    sig: signature(&c, s0, n),
                                     start: s0,
                                     len: n,
                                 }
@@ -947,6 +1017,7 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                                 op: OP_GAP,
                                 n: *n,
                                 word: 0,
+                                sig: 0,
                                 start: 0,
                                 len: 0,
                             },
@@ -954,6 +1025,7 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                                 op: OP_NOT,
                                 n: 0,
                                 word: 0,
+                                sig: 0,
                                 start: 0,
                                 len: 0,
                             },
@@ -972,6 +1044,7 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                                         op: OP_ONE,
                                         n: 0,
                                         word: single_word(&c, s0, n),
+                                        sig: signature(&c, s0, n),
                                         start: s0,
                                         len: n,
                                     });
@@ -1107,6 +1180,28 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
     Ok(c)
 }
 
+/// The bit of a token's vocabulary id in an element's [`FlatElem::sig`].
+#[inline]
+pub fn sig_bit(id: u16) -> u64 {
+    1 << (id % 63)
+}
+
+/// In [`FlatElem::sig`]: the element's items hold a stem or a kind.
+pub const SIG_OTHER: u64 = 1 << 63;
+
+/// The [`FlatElem::sig`] of the items `start..start + len`.
+fn signature(c: &Compiled, start: u32, len: u32) -> u64 {
+    c.items[start as usize..(start + len) as usize]
+        .iter()
+        .fold(0, |sig, i| {
+            sig | if i.tag == ITEM_WORD {
+                sig_bit(i.value)
+            } else {
+                SIG_OTHER
+            }
+        })
+}
+
 /// The vocabulary id of the items `start..start + len` when they are one word, else 0.
 fn single_word(c: &Compiled, start: u32, len: u32) -> u16 {
     match &c.items[start as usize..(start + len) as usize] {
@@ -1146,16 +1241,18 @@ pub fn anchor_pair(seq: &Seq) -> Option<usize> {
         }
         _ => None,
     };
-    // The pair whose weaker word is the best anchor (not a common word, long), then the one
-    // with the fewest combinations.
+    // The pair expected least often (the product of its elements' costs), if it is expected
+    // less often than the best single element; then the one with the fewest combinations.
+    let single = seq.iter().filter_map(|e| anchor_cost(e, false)).min()?;
     (0..seq.len().saturating_sub(1))
         .filter_map(|k| {
             let n = first(&seq[k])? * second(&seq[k + 1])?;
-            let score = anchor_score(&seq[k])?.min(anchor_score(&seq[k + 1])?);
-            Some((score, std::cmp::Reverse(n), k))
+            let cost =
+                anchor_cost(&seq[k], false)?.saturating_mul(anchor_cost(&seq[k + 1], true)?) / 1000;
+            Some((cost, n, k))
         })
-        .filter(|&(_, std::cmp::Reverse(n), _)| n <= MAX_PAIRS)
-        .max()
+        .filter(|&(cost, n, _)| n <= MAX_PAIRS && cost < single)
+        .min()
         .map(|(_, _, k)| k)
 }
 
