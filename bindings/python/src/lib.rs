@@ -257,6 +257,32 @@ fn warm_up(py: Python<'_>) {
     py.detach(smtpcode::warm_up);
 }
 
+/// The canonical name of `value` for the enum called `kind` (`"command"`, `"reason"`...), as
+/// the core crate parses names: any case, `-` or a space for `_`, and the aliases of its data
+/// (`helo`, `rcpt_to`); raises `UnknownNameError`. The Python enums use it to take what every
+/// other face takes.
+#[pyfunction]
+fn _canonical_name(kind: &str, value: &str) -> PyResult<&'static str> {
+    fn name<E: std::str::FromStr<Err = smtpcode::UnknownName>>(
+        value: &str,
+        f: impl Fn(E) -> &'static str,
+    ) -> PyResult<&'static str> {
+        value.parse::<E>().map(f).map_err(errors::unknown_name)
+    }
+    match kind {
+        "outcome" => name(value, Outcome::as_str),
+        "bounce" => name(value, Bounce::as_str),
+        "reason" => name(value, Reason::as_str),
+        "action" => name(value, Action::as_str),
+        "command" => name(value, Command::as_str),
+        "basis" => name(value, Basis::as_str),
+        "bounce_kind" => name(value, Kind::as_str),
+        "dsn_action" => name(value, DsnAction::as_str),
+        "bounce_format" => name(value, Format::as_str),
+        _ => Err(errors::SmtpCodeError::new_err(format!("no enum called {kind:?}"))),
+    }
+}
+
 /// The native module.
 #[pymodule(gil_used = false)]
 fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -274,6 +300,7 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;
 
     m.add_function(wrap_pyfunction!(classifier::_classifier_from_text, m)?)?;
+    m.add_function(wrap_pyfunction!(_canonical_name, m)?)?;
     m.add_class::<classifier::PyClassifier>()?;
     m.add_class::<PyClassification>()?;
     m.add_class::<PyReply>()?;

@@ -262,8 +262,8 @@ def test_errors_are_value_errors_with_clear_messages() -> None:
     with pytest.raises(smtpcode.InvalidCodeError, match="registry"):
         smtpcode.EnhancedInfo(9, 9)
 
-    with pytest.raises(smtpcode.UnknownNameError, match="rcpt_to"):
-        smtpcode.classify("550", command="rcpt_to")
+    with pytest.raises(smtpcode.UnknownNameError, match="rcpt_too"):
+        smtpcode.classify("550", command="rcpt_too")
     with pytest.raises(smtpcode.UnknownNameError, match="reason"):
         smtpcode.Classification(**dict(smtpcode.classify("550").to_dict(), reason="nope"))
 
@@ -332,3 +332,14 @@ def test_warm_up_and_typing_files_ship() -> None:
     here = Path(smtpcode.__file__).parent
     for name in ("py.typed", "_smtpcode.pyi", "_enums.pyi"):
         assert (here / name).exists(), name
+
+
+def test_enum_names_parse_as_in_every_face() -> None:
+    # Any case, `-` or a space for `_`, and the aliases of the core crate's data.
+    assert smtpcode.Command("HELO") is smtpcode.Command.EHLO
+    assert smtpcode.Command("rcpt-to") is smtpcode.Command.RCPT
+    assert smtpcode.Reason("Mailbox Unknown") is smtpcode.Reason.MAILBOX_UNKNOWN
+    with pytest.raises(ValueError):
+        smtpcode.Command("quit")
+    c = smtpcode.classify("550 5.1.1 user unknown", command="dot")
+    assert c.reason == smtpcode.Reason.POLICY and c.command == smtpcode.Command.END_OF_DATA

@@ -102,16 +102,10 @@ enum Format {
     Tsv,
 }
 
+/// A command name as people write it: any case, `-` or a space for `_`, and the aliases of
+/// `data/commands.tsv` (`helo`, `rcpt_to`, `dot`...).
 fn parse_command(s: &str) -> Result<Command, String> {
     let norm = s.to_ascii_lowercase().replace(['-', ' '], "_");
-    let norm = match norm.as_str() {
-        "helo" => "ehlo",
-        "mail_from" => "mail",
-        "rcpt_to" => "rcpt",
-        "dot" | "eod" | "end_of_message" => "end_of_data",
-        "greeting" | "banner" => "connect",
-        other => other,
-    };
     norm.parse().map_err(|e: smtpcode::UnknownName| {
         format!("{e} (connect, ehlo, starttls, auth, mail, rcpt, data, end_of_data)")
     })

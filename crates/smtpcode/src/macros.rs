@@ -1,12 +1,13 @@
 //! Crate-internal macros.
 
 /// Defines a fieldless enum with stable snake_case names: `ALL`, `as_str`, `from_index`,
-/// `Display`, `FromStr` and (with the `serde` feature) serde in snake_case.
+/// `Display`, `FromStr` (which also takes the aliases written `| "alias"` after a name) and
+/// (with the `serde` feature) serde in snake_case.
 macro_rules! named_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident ($what:literal) {
-            $( $(#[$vmeta:meta])* $variant:ident = $str:literal, )+
+            $( $(#[$vmeta:meta])* $variant:ident = $str:literal $(| $alias:literal)*, )+
         }
     ) => {
         $(#[$meta])*
@@ -38,12 +39,33 @@ macro_rules! named_enum {
             }
         }
 
+        /// The name or an alias, in any case, with `-` or a space for `_` (`"RCPT-TO"` is
+        /// `rcpt_to`).
         impl core::str::FromStr for $name {
             type Err = $crate::error::UnknownName;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s { $( $str => Ok($name::$variant), )+ _ => Err($crate::error::UnknownName::new($what, s)) }
+                let mut buf = [0u8; 32];
+                let norm = $crate::macros::normalize_name(s, &mut buf);
+                match norm { $( $str $(| $alias)* => Ok($name::$variant), )+ _ => Err($crate::error::UnknownName::new($what, s)) }
             }
         }
     };
 }
 pub(crate) use named_enum;
+
+/// `s` in ASCII lower case with `-` and spaces as `_`, in `buf` (an empty string when it does
+/// not fit: no name is that long).
+pub(crate) fn normalize_name<'b>(s: &str, buf: &'b mut [u8; 32]) -> &'b str {
+    let b = s.trim().as_bytes();
+    if b.len() > buf.len() {
+        return "";
+    }
+    for (o, &c) in buf.iter_mut().zip(b) {
+        *o = match c {
+            b'-' | b' ' => b'_',
+            _ => c.to_ascii_lowercase(),
+        };
+    }
+    // Only ASCII bytes were changed, so the bytes are still UTF-8.
+    std::str::from_utf8(&buf[..b.len()]).unwrap_or("")
+}

@@ -336,3 +336,41 @@ fn readme_reason_table_matches_the_data() {
         "the README lists every reason once"
     );
 }
+
+/// Names parse in any case, with `-` or a space for `_`, and the aliases of
+/// `data/commands.tsv`; the enums' order and docs come from their data files.
+#[test]
+fn enum_names_and_aliases_from_the_data() {
+    use smtpcode::{Action, Command};
+    assert_eq!("RCPT-TO".parse::<Command>(), Ok(Command::Rcpt));
+    assert_eq!("helo".parse::<Command>(), Ok(Command::Ehlo));
+    assert_eq!("Mail From".parse::<Command>(), Ok(Command::Mail));
+    assert_eq!("dot".parse::<Command>(), Ok(Command::EndOfData));
+    assert_eq!(
+        " mailbox unknown ".parse::<Reason>(),
+        Ok(Reason::MailboxUnknown)
+    );
+    assert!("quit".parse::<Command>().is_err());
+    assert!("x".repeat(100).parse::<Reason>().is_err());
+    for (file, names) in [
+        (
+            "reasons.tsv",
+            Reason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        ),
+        (
+            "actions.tsv",
+            Action::ALL.iter().map(|a| a.as_str()).collect(),
+        ),
+        (
+            "commands.tsv",
+            Command::ALL.iter().map(|c| c.as_str()).collect(),
+        ),
+    ] {
+        let column = file.trim_end_matches("s.tsv");
+        let in_file: Vec<String> = rows(file).iter().map(|(_, r)| r[column].clone()).collect();
+        assert_eq!(
+            in_file, names,
+            "{file}: the enum follows the file, in order"
+        );
+    }
+}

@@ -8,19 +8,45 @@ once; the members are in the core crate's order.
 """
 
 import enum
-from typing import Iterable
+from typing import Iterable, Optional
 
 from . import _smtpcode
 
 
 class _NamedEnum(str, enum.Enum):
-    """A str enum whose ``str()`` and ``format()`` give the snake_case value."""
+    """A str enum whose ``str()`` and ``format()`` give the snake_case value, and which takes
+    a name the way every face of smtpcode does: any case, ``-`` or a space for ``_``, and the
+    aliases of the core crate's data (``Command("HELO")`` is ``Command.EHLO``)."""
 
     def __str__(self) -> str:
         return str.__str__(self)
 
     def __format__(self, spec: str) -> str:
         return str.__format__(str.__str__(self), spec)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Optional["_NamedEnum"]:
+        kind = _KINDS.get(cls.__name__)
+        if not isinstance(value, str) or kind is None:
+            return None
+        try:
+            return cls(_smtpcode._canonical_name(kind, value))
+        except _smtpcode.UnknownNameError:
+            return None
+
+
+#: The core crate's name of each enum, for ``_canonical_name``.
+_KINDS = {
+    "Outcome": "outcome",
+    "Bounce": "bounce",
+    "Reason": "reason",
+    "Action": "action",
+    "Command": "command",
+    "Basis": "basis",
+    "BounceKind": "bounce_kind",
+    "DsnAction": "dsn_action",
+    "BounceFormat": "bounce_format",
+}
 
 
 def _build(name: str, names: Iterable[str], doc: str) -> "type[_NamedEnum]":

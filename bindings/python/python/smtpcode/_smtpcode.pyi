@@ -32,6 +32,7 @@ __all__ = [
     "parse_bounce",
     "Classifier",
     "_classifier_from_text",
+    "_canonical_name",
     "BOUNCE_MAX_HEADER",
     "BOUNCE_MAX_JOINED",
     "BOUNCE_MAX_MESSAGE",
@@ -166,6 +167,7 @@ class Classifier:
     def __reduce__(self) -> tuple[Any, tuple[Optional[str], Optional[str]]]: ...
 
 def _classifier_from_text(text: Optional[str], origin: Optional[str]) -> Classifier: ...
+def _canonical_name(kind: str, value: str) -> str: ...
 
 # Records. Frozen, hashable, comparable, picklable; to_dict() gives plain values.
 
