@@ -279,7 +279,9 @@ fn _canonical_name(kind: &str, value: &str) -> PyResult<&'static str> {
         "bounce_kind" => name(value, Kind::as_str),
         "dsn_action" => name(value, DsnAction::as_str),
         "bounce_format" => name(value, Format::as_str),
-        _ => Err(errors::SmtpCodeError::new_err(format!("no enum called {kind:?}"))),
+        _ => Err(errors::SmtpCodeError::new_err(format!(
+            "no enum called {kind:?}"
+        ))),
     }
 }
 
