@@ -65,3 +65,22 @@ pub fn required(name: &str, s: &str) -> Result<(), String> {
         Ok(())
     }
 }
+
+/// A bounce phrase: not empty, in lower case (the reader compares without case).
+pub fn phrase(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        return Err("empty phrase".into());
+    }
+    if s.to_lowercase() != s {
+        return Err(format!("{s:?} is not in lower case"));
+    }
+    Ok(())
+}
+
+/// A language: a two-letter ISO 639-1 code in lower case.
+pub fn language(s: &str) -> Result<(), String> {
+    if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err(format!("{s:?} is not a two-letter language code"));
+    }
+    Ok(())
+}

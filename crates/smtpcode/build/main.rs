@@ -352,6 +352,7 @@ fn main() {
     provider_table(&mut g, &providers);
     rule_tables(&mut g, &names, &providers, &commands);
 
+    bounce_phrases(&mut g);
     std::fs::write(Path::new(&out).join("tables.rs"), g).unwrap();
 }
 
@@ -1089,4 +1090,111 @@ fn parse_when<T>(t: &Table<T>, line: usize, names: &Names, s: &str) -> String {
         "crate::rules::When {{ classes: {}, code: {}, enhanced: {enhanced}, commands: {commands}, provider: {provider}, no_code: {} }}",
         w.classes, w.code, w.no_code
     )
+}
+
+/// The roles of `data/bounce_phrases.tsv`: each becomes one constant of
+/// `tables::bounce_phrases`, documented with the text here.
+const PHRASE_ROLES: &[(&str, &str)] = &[
+    (
+        "auto_reply_subject",
+        "A subject that starts with one of these is an automatic reply.",
+    ),
+    (
+        "auto_reply_subject_anywhere",
+        "A subject that contains one of these is an automatic reply.",
+    ),
+    (
+        "daemon_sender",
+        "A sender whose local part contains one of these is a mail system.",
+    ),
+    (
+        "daemon_name",
+        "A From field that contains one of these is a mail system.",
+    ),
+    (
+        "bounce_subject",
+        "A subject that contains one of these announces a bounce.",
+    ),
+    (
+        "bounce_wording",
+        "Notice wording that says the message was not delivered.",
+    ),
+    (
+        "final_wording",
+        "Notice wording that says delivery has failed for good (not a delay).",
+    ),
+    (
+        "delay_wording",
+        "Notice wording that says delivery is only delayed.",
+    ),
+    (
+        "delay_subject",
+        "A subject that contains one of these announces a delay.",
+    ),
+    (
+        "reason_intro",
+        "A line that introduces the reason given for every recipient.",
+    ),
+    (
+        "original_marker",
+        "A line that starts the copy of the original message.",
+    ),
+    (
+        "recipient_naming",
+        "Words shortly before an address that name it as a recipient.",
+    ),
+    (
+        "recipient_label",
+        "Words in a `label: address` line that make the address a recipient.",
+    ),
+    (
+        "recipient_wrapper",
+        "Label words that are the notice's own wrapper, not the diagnostic.",
+    ),
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhraseRow {
+    role: String,
+    phrase: String,
+    language: String,
+    source: String,
+}
+
+/// `data/bounce_phrases.tsv` as one constant slice per role, in file order.
+fn bounce_phrases(g: &mut String) {
+    let t: Table<PhraseRow> = read("bounce_phrases.tsv");
+    let roles: Vec<&str> = PHRASE_ROLES.iter().map(|(r, _)| *r).collect();
+    let mut seen = BTreeSet::new();
+    for (line, r) in &t.rows {
+        ok(&t, *line, check::one_of(&r.role, &roles));
+        ok(&t, *line, check::phrase(&r.phrase));
+        ok(&t, *line, check::language(&r.language));
+        ok(&t, *line, check::required("source", &r.source));
+        if !seen.insert((r.role.as_str(), r.phrase.as_str())) {
+            t.fail(*line, &format!("{:?} twice in role {}", r.phrase, r.role));
+        }
+    }
+    g.push_str("\n/// The bounce reader's vocabulary, from `data/bounce_phrases.tsv`.\npub(crate) mod bounce_phrases {\n");
+    for (role, doc) in PHRASE_ROLES {
+        let items: Vec<&str> = t
+            .rows
+            .iter()
+            .filter(|(_, r)| r.role == *role)
+            .map(|(_, r)| r.phrase.as_str())
+            .collect();
+        if items.is_empty() {
+            panic!("data/bounce_phrases.tsv: no phrase for role {role}");
+        }
+        writeln!(g, "    /// {doc}").unwrap();
+        writeln!(
+            g,
+            "    pub(crate) const {}: &[&str] = &{:?};",
+            role.to_ascii_uppercase(),
+            items
+        )
+        .unwrap();
+    }
+    g.push_str("}\n");
 }

@@ -328,3 +328,48 @@ proptest! {
         let _ = bounce::parse(&raw);
     }
 }
+
+/// Every fixture's report, in the core's serde form, is the JSON file beside it
+/// (`tests/data/bounces/NAME.json`, also read by the Python suite). `SMTPCODE_BLESS=1` rewrites
+/// the files from the current output, to be read in review like any other change.
+#[cfg(feature = "serde")]
+#[test]
+fn fixtures_match_their_golden_json() {
+    let dir = common::data_dir().join("bounces");
+    let bless = std::env::var_os("SMTPCODE_BLESS").is_some();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 14);
+    let mut stale = Vec::new();
+    for eml in &names {
+        let report = bounce::parse(&std::fs::read(eml).unwrap()).unwrap();
+        let got = serde_json::to_value(&report).unwrap();
+        let golden = eml.with_extension("json");
+        if bless {
+            let text = serde_json::to_string_pretty(&got).unwrap() + "\n";
+            std::fs::write(&golden, text).unwrap();
+            continue;
+        }
+        let want: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(&golden)
+                .unwrap_or_else(|e| panic!("{}: {e}", golden.display())),
+        )
+        .unwrap();
+        if got != want {
+            stale.push(format!(
+                "{}:\n{}",
+                golden.display(),
+                serde_json::to_string_pretty(&got).unwrap()
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "reports differ from their golden JSON (SMTPCODE_BLESS=1 rewrites them):\n{}",
+        stale.join("\n")
+    );
+}

@@ -16,6 +16,7 @@ use crate::classify::Classification;
 use crate::enhanced::EnhancedCode;
 use crate::model::Command;
 use crate::rules::engine::Tables;
+use crate::tables::bounce_phrases as phrases;
 
 /// The headers of the bounce itself that matter.
 #[derive(Debug, Default)]
@@ -898,31 +899,10 @@ pub(crate) fn is_auto_reply(head: &Head) -> bool {
         return true;
     }
     let s = head.subject.as_deref().unwrap_or("").trim_start();
-    const SUBJECTS: &[&str] = &[
-        "auto:",
-        "auto reply",
-        "auto-reply",
-        "autoreply",
-        "automatic reply",
-        "auto response",
-        "auto-response",
-        "autoresponse",
-        "autorespons",
-        "automatische antwort",
-        "réponse automatique",
-        "risposta automatica",
-        "respuesta automática",
-        "out of office",
-        "out of the office",
-        "abwesenheitsnotiz",
-        "vacation",
-        "on vacation",
-    ];
-    SUBJECTS.iter().any(|p| istarts(s, p))
-        || icontains(s, "out of office")
-        || icontains(s, "automatic reply")
-        || icontains(s, "autoreply")
-        || icontains(s, "auto reply")
+    phrases::AUTO_REPLY_SUBJECT.iter().any(|p| istarts(s, p))
+        || phrases::AUTO_REPLY_SUBJECT_ANYWHERE
+            .iter()
+            .any(|p| icontains(s, p))
 }
 
 /// Does the message present itself as a bounce (sender, subject or wording)?
@@ -934,52 +914,13 @@ pub(crate) fn looks_like_bounce(head: &Head, notice: &Notice) -> bool {
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    const DAEMONS: &[&str] = &[
-        "mailer-daemon",
-        "mailer_daemon",
-        "maildaemon",
-        "postmaster",
-        "post_master",
-        "mail.delivery.system",
-        "mail-delivery-system",
-        "mdaemon",
-        "mailerdaemon",
-    ];
-    if DAEMONS.iter().any(|d| local.contains(d))
-        || icontains(from, "mail delivery")
-        || icontains(from, "mailer-daemon")
+    if phrases::DAEMON_SENDER.iter().any(|d| local.contains(d))
+        || phrases::DAEMON_NAME.iter().any(|d| icontains(from, d))
     {
         return true;
     }
     let s = head.subject.as_deref().unwrap_or("");
-    const SUBJECTS: &[&str] = &[
-        "undeliver",
-        "undelivered",
-        "delivery status notification",
-        "delivery notification",
-        "delivery failure",
-        "delivery failed",
-        "delivery has failed",
-        "failure notice",
-        "returned mail",
-        "return mail",
-        "mail delivery failed",
-        "mail system error",
-        "could not send message",
-        "delivery problem",
-        "nondeliverable",
-        "non-deliverable",
-        "non delivery",
-        "delivery report",
-        "message not delivered",
-        "mail failure",
-        "warning: could not",
-        "delayed mail",
-        "delivery delayed",
-        "delivery error",
-        "not delivered",
-    ];
-    if SUBJECTS.iter().any(|p| icontains(s, p)) {
+    if phrases::BOUNCE_SUBJECT.iter().any(|p| icontains(s, p)) {
         return true;
     }
     notice.has_bounce_wording()

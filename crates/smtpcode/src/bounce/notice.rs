@@ -27,6 +27,7 @@ use super::util::{
 };
 use crate::enhanced::EnhancedCode;
 use crate::model::Command;
+use crate::tables::bounce_phrases as phrases;
 
 /// A diagnostic text, with what is read from it once: the command it names and the remote
 /// host. Cloning shares the text.
@@ -176,66 +177,30 @@ impl Notice {
 
     /// Does the wording say the message was not delivered?
     pub(crate) fn has_bounce_wording(&self) -> bool {
-        const WORDS: &[&str] = &[
-            "could not be delivered",
-            "couldn't be delivered",
-            "was not delivered",
-            "wasn't able to deliver",
-            "unable to deliver",
-            "delivery has failed",
-            "delivery failed",
-            "delivery to the following recipient",
-            "undeliverable",
-            "permanent error",
-            "permanent fatal error",
-            "failed permanently",
-            "following addresses had",
-            "following address(es) failed",
-            "transcript of session follows",
-            "did not reach the following recipient",
-            "could not deliver",
-            "not be delivered",
-            "rejected by a remote mail server",
-            "delivery status notification",
-            "non-delivery",
-            "message could not be sent",
-            "returned mail",
-        ];
         static AC: OnceLock<AhoCorasick> = OnceLock::new();
-        any_of(automaton(&AC, || WORDS.iter().copied()), self.head())
+        any_of(
+            automaton(&AC, || phrases::BOUNCE_WORDING.iter().copied()),
+            self.head(),
+        )
     }
 
     /// Is it a delay notice rather than a failure?
     pub(crate) fn is_delay(&self, subject: Option<&str>) -> bool {
         let s = subject.unwrap_or("");
         let h = self.head();
-        const FINAL: &[&str] = &[
-            "permanent error",
-            "failed permanently",
-            "given up",
-            "permanent fatal",
-            "permanent failure",
-        ];
-        const DELAY: &[&str] = &[
-            "has been delayed",
-            "is delayed",
-            "will continue to try",
-            "will continue trying",
-            "will keep trying",
-            "will retry",
-            "still trying",
-            "this is a warning message only",
-            "delivery attempts will continue",
-            "not yet been delivered",
-        ];
         static FINAL_AC: OnceLock<AhoCorasick> = OnceLock::new();
         static DELAY_AC: OnceLock<AhoCorasick> = OnceLock::new();
-        if any_of(automaton(&FINAL_AC, || FINAL.iter().copied()), h) {
+        if any_of(
+            automaton(&FINAL_AC, || phrases::FINAL_WORDING.iter().copied()),
+            h,
+        ) {
             return false;
         }
-        icontains(s, "delay")
-            || icontains(s, "warning: could not send")
-            || any_of(automaton(&DELAY_AC, || DELAY.iter().copied()), h)
+        phrases::DELAY_SUBJECT.iter().any(|p| icontains(s, p))
+            || any_of(
+                automaton(&DELAY_AC, || phrases::DELAY_WORDING.iter().copied()),
+                h,
+            )
     }
 
     /// The recipients that the text names, with their diagnostics, at most
@@ -456,27 +421,8 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
 
 /// The section that gives the reason for all recipients.
 fn reason_of(lines: &[&str]) -> Option<String> {
-    const INTROS: &[&str] = &[
-        "the error that the other server returned was",
-        "technical details of permanent failure",
-        "technical details of temporary failure",
-        "technical details",
-        "diagnostic information for administrators",
-        "delivery failed for the following reason",
-        "transcript of session follows",
-        "non-delivered information",
-        "server message",
-        "because:",
-        "reason:",
-        "the reason of the failure",
-        "error message below",
-        "the following errors occurred",
-        "failure reasons",
-        "following address(es) failed",
-        "the following text was generated during the delivery attempt",
-    ];
     static INTRO_AC: OnceLock<AhoCorasick> = OnceLock::new();
-    let intros = automaton(&INTRO_AC, || INTROS.iter().copied());
+    let intros = automaton(&INTRO_AC, || phrases::REASON_INTRO.iter().copied());
     let mut i = 0;
     while i < lines.len() {
         let t = lines[i]
@@ -573,27 +519,6 @@ fn unquote(text: &str) -> String {
 
 /// Where the copy of the original message starts.
 fn original_marker(text: &str) -> Option<usize> {
-    const MARKERS: &[&str] = &[
-        "this is a copy of the message",
-        "this is a copy of your message",
-        "below this line is a copy of the message",
-        "original message follows",
-        "original message -",
-        "original message",
-        "the header of the original message",
-        "included is a copy of the message header",
-        "returned message",
-        "unsent message follows",
-        "message headers follow",
-        "below is a copy of the original message",
-        "original message header",
-        "the original message headers",
-        "content of reported message",
-        "copy of the original message",
-        "undelivered message",
-        "headers of the original message",
-        "end of message",
-    ];
     charge(text.len());
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -601,7 +526,7 @@ fn original_marker(text: &str) -> Option<usize> {
             .trim()
             .trim_matches(|c: char| matches!(c, '-' | '=' | '*' | ' ' | '_' | '[' | ']'));
         if t.len() < 90
-            && MARKERS.iter().any(|m| istarts(t, m))
+            && phrases::ORIGINAL_MARKER.iter().any(|m| istarts(t, m))
             && !istarts(t, "original message was")
         {
             return Some(offset);

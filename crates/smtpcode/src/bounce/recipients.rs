@@ -18,6 +18,7 @@ use super::notice::Said;
 use super::util::{
     addresses, first_address, icontains, is_separator, istarts, looks_like_header, squash,
 };
+use crate::tables::bounce_phrases as phrases;
 
 /// A recipient line and the lines that go with it.
 #[derive(Debug)]
@@ -76,14 +77,6 @@ pub(crate) fn blocks(lines: &[&str]) -> Vec<Block> {
 /// the addresses of one line share its text. `skip` holds addresses (lower case) to leave
 /// out.
 pub(crate) fn named(lines: &[&str], skip: &HashSet<String>) -> Vec<(String, Said)> {
-    const NAMING: &[&str] = &[
-        "recipient",
-        "deliver",
-        "rcpt to",
-        "user",
-        "address",
-        "mailbox",
-    ];
     let mut seen: HashSet<String> = HashSet::new();
     // (line, addresses named on it)
     let mut hits: Vec<(usize, Vec<String>)> = Vec::new();
@@ -101,7 +94,9 @@ pub(crate) fn named(lines: &[&str], skip: &HashSet<String>) -> Vec<(String, Said
             }
             let near = &before[k..];
             let lower = addr.to_ascii_lowercase();
-            if !NAMING.iter().any(|w| icontains(near, w)) || skip.contains(&lower) {
+            if !phrases::RECIPIENT_NAMING.iter().any(|w| icontains(near, w))
+                || skip.contains(&lower)
+            {
                 continue;
             }
             if seen.insert(lower) {
@@ -226,25 +221,12 @@ fn recipient_line(line: &str) -> Option<Hit<'_>> {
     if SKIP.contains(&l.as_str()) {
         return None;
     }
-    const LABELS: &[&str] = &[
-        "deliver",
-        "recipient",
-        "user",
-        "address",
-        "mailbox",
-        "destinat",
-        "failed",
-        "rcpt",
-        "account",
-    ];
-    if !LABELS.iter().any(|w| l.contains(w)) {
+    if !phrases::RECIPIENT_LABEL.iter().any(|w| l.contains(w)) {
         return None;
     }
     // "Unknown user: a@b": the label is the diagnostic; "Could not be delivered to: a@b" is
     // only the wrapper's words.
-    let wrapper = ["deliver", "recipient", "destinat", "failed", "rcpt"]
-        .iter()
-        .any(|w| l.contains(w));
+    let wrapper = phrases::RECIPIENT_WRAPPER.iter().any(|w| l.contains(w));
     let rest = rest.trim_start_matches(':').trim();
     Some(Hit {
         address: addr,
