@@ -332,7 +332,6 @@ proptest! {
 /// Every fixture's report, in the core's serde form, is the JSON file beside it
 /// (`tests/data/bounces/NAME.json`, also read by the Python suite). `SMTPCODE_BLESS=1` rewrites
 /// the files from the current output, to be read in review like any other change.
-#[cfg(feature = "serde")]
 #[test]
 fn fixtures_match_their_golden_json() {
     let dir = common::data_dir().join("bounces");
