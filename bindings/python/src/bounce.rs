@@ -4,9 +4,9 @@
 //! Like the other records they are frozen, hashable, comparable, picklable (`__reduce__`
 //! gives the class and its constructor arguments) and have `to_dict()`. They hold the core
 //! crate's values, converted once when the report is built; they decide nothing. The
-//! recipient's keys are those of `smtpcode bounce --format json` (`dsn_action`,
-//! `diagnostic_type`, `diagnostic`), with the classification nested under
-//! `classification`; the report's keys are the Rust `Report`'s field names.
+//! dicts of `to_dict()` are the core's serde form (`dsn_action`, `diagnostic_type`,
+//! `diagnostic`, the classification nested under `classification`), checked against the
+//! golden JSON of `tests/data/bounces/`.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;

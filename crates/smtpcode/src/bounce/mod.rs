@@ -207,6 +207,21 @@ fn serialize_text<S: serde::Serializer>(text: &Arc<str>, s: S) -> Result<S::Ok, 
     s.serialize_str(text)
 }
 
+#[cfg(feature = "serde")]
+fn serialize_diagnostic<S: serde::Serializer>(
+    d: &Option<Diagnostic>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(2))?;
+    m.serialize_entry(
+        "diagnostic_type",
+        &d.as_ref().and_then(|d| d.kind.as_deref()),
+    )?;
+    m.serialize_entry("diagnostic", &d.as_ref().map(|d| &*d.text))?;
+    m.end()
+}
+
 /// One recipient that a bounce reports on.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -215,13 +230,20 @@ pub struct Recipient {
     pub recipient: String,
     /// The original recipient (`Original-Recipient`, an `X-Original-To`...), when given.
     pub original_recipient: Option<String>,
-    /// What happened (`Action`). For plain-text bounces, as the wording says.
+    /// What happened (`Action`). For plain-text bounces, as the wording says. Serialized as
+    /// `dsn_action`, apart from the classification's recommended `action`.
+    #[cfg_attr(feature = "serde", serde(rename = "dsn_action"))]
     pub action: Option<DsnAction>,
     /// The status code (`Status`), or the enhanced code of the diagnostic.
     pub status: Option<EnhancedCode>,
     /// The remote MTA that gave the diagnostic (`Remote-MTA`, or the host a text names).
     pub remote_mta: Option<String>,
-    /// The diagnostic, when the bounce has one.
+    /// The diagnostic, when the bounce has one. Serialized flat, as `diagnostic_type` (its
+    /// kind) and `diagnostic` (its text), the way the command's records and Python name them.
+    #[cfg_attr(
+        feature = "serde",
+        serde(flatten, serialize_with = "serialize_diagnostic")
+    )]
     pub diagnostic: Option<Diagnostic>,
     /// The SMTP command that got the reply, when the MTA says which.
     pub command: Option<Command>,
