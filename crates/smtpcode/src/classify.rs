@@ -254,6 +254,27 @@ impl<'t> Scans<'_, 't> {
     }
 }
 
+/// The SMTP command that a text names ("in reply to RCPT TO command", "after end of data"...),
+/// by the command hints of `data/commands.tsv`: the first row whose hint the text holds. The
+/// bounce reader asks this of diagnostics and notices.
+#[cfg(feature = "bounce")]
+pub(crate) fn command_hint(input: &[u8]) -> Option<Command> {
+    let found = parse::scan(input);
+    let reply_from = if found.code.is_some() { found.at } else { 0 };
+    let marker = found.code.filter(|_| found.multiline);
+    let mut builtin = Scan::new(&rules::BUILTIN, input);
+    rules::scan(&mut builtin, None, input, reply_from, marker);
+    let facts = Facts {
+        code: found.code,
+        enhanced: found.enhanced,
+        command: None,
+        provider: None,
+    };
+    builtin
+        .best(&facts, false, |t| t == Tier::CommandHint)
+        .and_then(|r| r.command)
+}
+
 /// Classifies `input` with the built-in rules and, when given, a user's rule set first.
 pub(crate) fn classify_in(
     input: &[u8],

@@ -2,74 +2,16 @@
 //! data", a `>>> DATA` / `<<< 554 ...` session transcript), and the remote host it names.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
-
-use super::util::{addresses, automaton, ifind, istarts};
+use super::util::{addresses, ifind, istarts};
 use crate::model::Command;
 
 /// The SMTP command named in a text: Postfix's "(in reply to RCPT TO command)", Exim's
-/// "after RCPT TO:<a@b>", qmail's "most progress was RCPT TO response" and "does not like
-/// recipient", Yahoo's "[RCPT_TO]", 1&1's "for TEXT command", transcript lines.
+/// "after RCPT TO:<a@b>", qmail's "does not like recipient"... The phrases are the command
+/// hints of `data/commands.tsv`, the ones the classifier reads.
 pub(crate) fn command_in(text: &str) -> Option<Command> {
-    const PATTERNS: &[(&str, Command)] = &[
-        ("in reply to rcpt to command", Command::Rcpt),
-        ("in reply to mail from command", Command::Mail),
-        ("in reply to end of data command", Command::EndOfData),
-        ("in reply to data command", Command::Data),
-        ("in reply to ehlo command", Command::Ehlo),
-        ("in reply to helo command", Command::Ehlo),
-        ("in reply to starttls command", Command::Starttls),
-        ("in reply to auth", Command::Auth),
-        ("in reply to the rcpt to command", Command::Rcpt),
-        ("in reply to the mail from command", Command::Mail),
-        ("after rcpt to", Command::Rcpt),
-        ("after rcpt command", Command::Rcpt),
-        ("after mail from", Command::Mail),
-        ("after mail command", Command::Mail),
-        ("after end of data", Command::EndOfData),
-        ("after pipelined data", Command::EndOfData),
-        ("after pipelined end of data", Command::EndOfData),
-        ("after data", Command::Data),
-        ("after ehlo", Command::Ehlo),
-        ("after helo", Command::Ehlo),
-        ("after starttls", Command::Starttls),
-        ("after auth", Command::Auth),
-        ("after initial connection", Command::Connect),
-        ("while sending rcpt to", Command::Rcpt),
-        ("while sending mail from", Command::Mail),
-        ("while sending end of data", Command::EndOfData),
-        ("while sending data", Command::Data),
-        ("while sending message body", Command::EndOfData),
-        ("most progress was rcpt to response", Command::Rcpt),
-        ("most progress was mail from response", Command::Mail),
-        ("most progress was data response", Command::Data),
-        ("does not like recipient", Command::Rcpt),
-        ("failed after i sent the message", Command::EndOfData),
-        ("failed on data command", Command::Data),
-        ("but sender was rejected", Command::Mail),
-        ("but my name was rejected", Command::Ehlo),
-        ("but greeting failed", Command::Connect),
-        ("[rcpt_to]", Command::Rcpt),
-        ("for text command", Command::EndOfData),
-        ("following rcpt command", Command::Rcpt),
-        ("following mail command", Command::Mail),
-        ("following data command", Command::Data),
-        ("for rcpt command", Command::Rcpt),
-        ("for rcpt to command", Command::Rcpt),
-        ("for mail command", Command::Mail),
-        ("for data command", Command::Data),
-        ("smtp:rcpt", Command::Rcpt),
-        ("smtp:mail", Command::Mail),
-        ("smtp:data", Command::Data),
-        ("rcpt to:<", Command::Rcpt),
-        ("mail from:<", Command::Mail),
-    ];
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    let ac = automaton(&AC, || PATTERNS.iter().map(|(p, _)| *p));
-    if let Some(m) = ac.find(text) {
-        return Some(PATTERNS[m.pattern().as_usize()].1);
+    if let Some(c) = crate::classify::command_hint(text.as_bytes()) {
+        return Some(c);
     }
     // m-FILTER: "-------SMTP command" then the command on the next line.
     if let Some(at) = ifind(text, "smtp command") {
