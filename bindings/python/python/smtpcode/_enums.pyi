@@ -113,6 +113,7 @@ class Basis(str, enum.Enum):
     CONTEXT = "context"
     CLASS = "class"
     NOTHING = "nothing"
+    LOG_STATUS = "log_status"
 
 class BounceKind(str, enum.Enum):
     """What kind of message a bounce report is about: delivery_failure, delay_notice,
