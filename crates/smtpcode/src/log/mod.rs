@@ -46,7 +46,7 @@ mod suppress;
 mod syslog;
 mod time;
 
-pub use suppress::{Suppression, SuppressionList};
+pub use suppress::{Bounced, Suppression, SuppressionList};
 pub use time::LogTime;
 
 named_enum! {

@@ -30,6 +30,29 @@ pub struct Suppression {
     pub text: String,
 }
 
+/// One delivery, by its fields, for [`SuppressionList::add_fields`].
+#[derive(Debug, Clone, Copy)]
+pub struct Bounced<'a> {
+    /// The recipient.
+    pub recipient: &'a str,
+    /// The log's status, when the delivery comes from a log.
+    pub status: Option<Status>,
+    /// The bounce of its classification.
+    pub bounce: Bounce,
+    /// The reason of its classification.
+    pub reason: Reason,
+    /// The reply code.
+    pub code: Option<u16>,
+    /// The enhanced status code.
+    pub enhanced: Option<&'a str>,
+    /// The time as written.
+    pub time: Option<&'a str>,
+    /// The time read.
+    pub timestamp: Option<LogTime>,
+    /// The reply text.
+    pub text: &'a str,
+}
+
 /// Collects the addresses to stop sending to: each recipient of a hard bounce (a
 /// permanent failure where the address is at fault: unknown, disabled, moved, invalid),
 /// once, with the count, the time and the reason of its last hard bounce. Refusals this
@@ -96,9 +119,26 @@ impl SuppressionList {
         timestamp: Option<LogTime>,
         text: &str,
     ) -> bool {
-        if c.bounce() != Bounce::Hard {
+        self.add_fields(Bounced {
+            recipient,
+            status: None,
+            bounce: c.bounce(),
+            reason: c.reason(),
+            code: c.code().map(|c| c.as_u16()),
+            enhanced: c.enhanced().map(|e| e.to_string()).as_deref(),
+            time,
+            timestamp,
+            text,
+        })
+    }
+
+    /// Counts a delivery given by its fields (for bindings that hold the fields, not the
+    /// event); says whether it was a hard bounce of an outgoing message.
+    pub fn add_fields(&mut self, b: Bounced<'_>) -> bool {
+        if b.bounce != Bounce::Hard || b.status == Some(Status::Rejected) {
             return false;
         }
+        let (recipient, time, timestamp, text) = (b.recipient, b.time, b.timestamp, b.text);
         let address = recipient
             .trim()
             .trim_start_matches('<')
@@ -112,9 +152,9 @@ impl SuppressionList {
             count: 1,
             last_time: time.map(str::to_string),
             last_timestamp: timestamp,
-            reason: c.reason(),
-            code: c.code().map(|c| c.as_u16()),
-            enhanced: c.enhanced().map(|e| e.to_string()),
+            reason: b.reason,
+            code: b.code,
+            enhanced: b.enhanced.map(str::to_string),
             text: text.to_string(),
         };
         match self.index.get(&address) {
