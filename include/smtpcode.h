@@ -416,6 +416,10 @@ enum smtpcode_basis
    * Nothing: no code and no known phrase.
    */
   SMTPCODE_BASIS_NOTHING = 8,
+  /**
+   * The status a mail log wrote for the delivery decided over the text.
+   */
+  SMTPCODE_BASIS_LOG_STATUS = 9,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -245,10 +245,12 @@ pub enum smtpcode_basis {
     Class = 7,
     /// Nothing: no code and no known phrase.
     Nothing = 8,
+    /// The status a mail log wrote for the delivery decided over the text.
+    LogStatus = 9,
 }
 mirror!(smtpcode_basis <- smtpcode::Basis {
     ProviderRule, PhraseRule, EnhancedCode, EnhancedSubject, BasicCode, GenericRule, Context,
-    Class, Nothing,
+    Class, Nothing, LogStatus,
 });
 
 /// Where a basic code's definition stands.

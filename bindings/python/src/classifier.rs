@@ -18,6 +18,11 @@ pub struct PyClassifier {
 }
 
 impl PyClassifier {
+    /// The core crate's classifier.
+    pub(crate) fn classifier(&self) -> &smtpcode::Classifier {
+        &self.inner
+    }
+
     fn load(py: Python<'_>, text: String, origin: String) -> PyResult<Self> {
         let rules = py
             .detach(|| smtpcode::Rules::parse_named(&text, &origin))

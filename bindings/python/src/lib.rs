@@ -13,6 +13,7 @@ mod classifier;
 mod enums;
 mod errors;
 mod input;
+mod log;
 mod many;
 mod records;
 
@@ -279,6 +280,8 @@ fn _canonical_name(kind: &str, value: &str) -> PyResult<&'static str> {
         "bounce_kind" => name(value, Kind::as_str),
         "dsn_action" => name(value, DsnAction::as_str),
         "bounce_format" => name(value, Format::as_str),
+        "log_status" => name(value, smtpcode::log::Status::as_str),
+        "log_format" => name(value, smtpcode::log::Mta::as_str),
         _ => Err(errors::SmtpCodeError::new_err(format!(
             "no enum called {kind:?}"
         ))),
@@ -303,6 +306,9 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     m.add_function(wrap_pyfunction!(classifier::_classifier_from_text, m)?)?;
     m.add_function(wrap_pyfunction!(_canonical_name, m)?)?;
+    m.add_function(wrap_pyfunction!(log::_suppression_list, m)?)?;
+    m.add_class::<log::PyLogReader>()?;
+    m.add_class::<log::PyLogFile>()?;
     m.add_class::<classifier::PyClassifier>()?;
     m.add_class::<PyClassification>()?;
     m.add_class::<PyReply>()?;
@@ -341,5 +347,13 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BOUNCE_KIND_NAMES", enums::names::<Kind>(py)?)?;
     m.add("DSN_ACTION_NAMES", enums::names::<DsnAction>(py)?)?;
     m.add("BOUNCE_FORMAT_NAMES", enums::names::<Format>(py)?)?;
+    m.add(
+        "LOG_STATUS_NAMES",
+        PyTuple::new(py, smtpcode::log::Status::ALL.iter().map(|v| v.as_str()))?,
+    )?;
+    m.add(
+        "LOG_FORMAT_NAMES",
+        PyTuple::new(py, smtpcode::log::Mta::ALL.iter().map(|v| v.as_str()))?,
+    )?;
     Ok(())
 }

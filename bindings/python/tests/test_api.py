@@ -38,6 +38,8 @@ ENUMS: Dict[Type[enum.Enum], str] = {
     smtpcode.BounceKind: "BOUNCE_KIND_NAMES",
     smtpcode.DsnAction: "DSN_ACTION_NAMES",
     smtpcode.BounceFormat: "BOUNCE_FORMAT_NAMES",
+    smtpcode.LogStatus: "LOG_STATUS_NAMES",
+    smtpcode.LogFormat: "LOG_FORMAT_NAMES",
 }
 
 CLI_KEYS = [

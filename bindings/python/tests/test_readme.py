@@ -147,3 +147,33 @@ def test_smtplib_example() -> None:
 
     with smtp_server({}) as (host, port):
         assert send(host, port, "news@example.org", ["jane@example.com"], message) == {}
+
+
+def test_log_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log example prints the bounced recipients and the suppression list of a Postfix
+    log, as tests/data/logs/expected.tsv (checked by the Rust suite) says they are."""
+    (code,) = [b for b in blocks() if "read_log" in b]
+    shutil.copy(GOLDEN / "logs" / "postfix.log", tmp_path / "maillog")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    lines = [
+        line.split("\t")
+        for line in (GOLDEN / "logs" / "expected.tsv").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    head, body = lines[0], [dict(zip(lines[0], r)) for r in lines[1:]]
+    assert "recipient" in head
+    mine = [r for r in body if r["file"] == "postfix.log"]
+    bounced = ["%s %s" % (r["recipient"], r["reason"]) for r in mine if r["status"] == "bounced"]
+    hard: Dict[str, int] = {}
+    reasons: Dict[str, str] = {}
+    for r in mine:
+        if r["bounce"] == "hard" and r["status"] != "rejected":
+            a = r["recipient"].lower()
+            hard[a] = hard.get(a, 0) + 1
+            reasons[a] = r["reason"]
+    suppress = ["%s %d %s" % (a, hard[a], reasons[a]) for a in sorted(hard)]
+    assert bounced and suppress
+    assert out.getvalue().splitlines() == bounced + suppress

@@ -8,6 +8,9 @@ use serde::Serialize;
 use smtpcode::Classification;
 use smtpcode::bounce::{self, BounceError, Kind, MAX_MESSAGE, Recipient, Report};
 
+use smtpcode::log::SuppressionList;
+
+use crate::report::{self, Deliveries};
 use crate::{Format, inputs, term};
 
 /// The most bytes kept of one message: what `bounce::parse` reads, plus one byte so that it
@@ -49,6 +52,8 @@ pub fn run(
     classifier: &smtpcode::Classifier,
     paths: &[PathBuf],
     format: Format,
+    summary: bool,
+    suppress: bool,
     read: &mut inputs::Outcome,
 ) -> io::Result<()> {
     let stdout = io::stdout();
@@ -58,6 +63,9 @@ pub fn run(
         format,
         none: smtpcode::classify(""),
         started: false,
+        summary: summary.then(Deliveries::default),
+        suppress: suppress.then(SuppressionList::new),
+        messages: 0,
     };
     let list = inputs::list(paths, true, read);
     inputs::read_each(&list, read, |input, r| {
@@ -66,7 +74,12 @@ pub fn run(
             w.message(&mut out, name, n, raw, size)
         })
     })?;
-    if read.unreadable == 0 {
+    if let Some(mut s) = w.summary.take() {
+        s.totals = vec![("messages", w.messages)];
+        s.write(&mut out, format)?;
+    } else if let Some(list) = w.suppress.take() {
+        report::write_suppressions(&mut out, &list.into_sorted(), format)?;
+    } else if read.unreadable == 0 {
         w.header(&mut out)?;
     }
     out.flush()
@@ -163,18 +176,28 @@ struct Writer<'c> {
     none: Classification,
     /// The header is written.
     started: bool,
+    /// Counting for `--summary` instead of writing records.
+    summary: Option<Deliveries>,
+    /// Collecting `--suppress` instead of writing records.
+    suppress: Option<SuppressionList>,
+    /// Messages read.
+    messages: u64,
 }
 
 const TSV_HEADER: &str = "file\tmessage\tkind\trecipient\toriginal_recipient\tdsn_action\tstatus\tremote_mta\tcommand\tcode\tenhanced\toutcome\tbounce\treason\taction\tretry\tprovider\trule\tdiagnostic_type\tdiagnostic";
 
 impl Writer<'_> {
     fn header(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if self.summary.is_some() || self.suppress.is_some() {
+            return Ok(());
+        }
         if std::mem::replace(&mut self.started, true) {
             return Ok(());
         }
         match self.format {
             Format::Json => Ok(()),
             Format::Tsv => writeln!(out, "{TSV_HEADER}"),
+            Format::Csv => report::row(out, Format::Csv, TSV_HEADER.split('\t')),
             Format::Table => writeln!(
                 out,
                 "{:<28} {:<16} {:<32} {:<7} {:<5} {:<18} {:<11} DIAGNOSTIC",
@@ -192,6 +215,7 @@ impl Writer<'_> {
         size: usize,
     ) -> io::Result<()> {
         self.header(out)?;
+        self.messages += 1;
         match self.classifier.parse_bounce_head(raw, size) {
             Ok(report) if report.recipients.is_empty() => self.record(out, file, n, &report, None),
             Ok(report) => {
@@ -211,6 +235,7 @@ impl Writer<'_> {
         n: Option<u64>,
         e: &BounceError,
     ) -> io::Result<()> {
+        let none = self.none;
         let rec = Record {
             file,
             message: n,
@@ -223,7 +248,7 @@ impl Writer<'_> {
             remote_mta: None,
             diagnostic_type: None,
             diagnostic: None,
-            c: &self.none,
+            c: &none,
             feedback_type: None,
             subject: None,
             original_message_id: None,
@@ -242,6 +267,7 @@ impl Writer<'_> {
         r: Option<&Recipient>,
     ) -> io::Result<()> {
         let diag = r.and_then(|r| r.diagnostic.as_ref());
+        let none = self.none;
         let rec = Record {
             file,
             message: n,
@@ -254,7 +280,7 @@ impl Writer<'_> {
             remote_mta: r.and_then(|r| r.remote_mta.as_deref()),
             diagnostic_type: diag.and_then(|d| d.kind.as_deref()),
             diagnostic: diag.map(|d| &*d.text),
-            c: r.map_or(&self.none, |r| &r.classification),
+            c: r.map_or(&none, |r| &r.classification),
             feedback_type: report.feedback_type.as_deref(),
             subject: report.subject.as_deref(),
             original_message_id: report
@@ -267,40 +293,64 @@ impl Writer<'_> {
         self.write(out, &rec)
     }
 
-    fn write(&self, out: &mut impl Write, rec: &Record<'_>) -> io::Result<()> {
+    fn write(&mut self, out: &mut impl Write, rec: &Record<'_>) -> io::Result<()> {
         let c = rec.c;
+        if let Some(s) = &mut self.summary {
+            let status = match (rec.dsn_action, rec.recipient) {
+                (Some(a), _) => a.as_str(),
+                (None, Some(_)) => "-",
+                (None, None) => rec.kind.as_str(),
+            };
+            s.add(status, c, rec.recipient);
+            return Ok(());
+        }
+        if let Some(l) = &mut self.suppress {
+            if let Some(r) = rec.recipient {
+                l.add(r, c, None, None, rec.diagnostic.unwrap_or(""));
+            }
+            return Ok(());
+        }
         match self.format {
             Format::Json => {
                 // `From` keeps the kind of an error of the output (a closed pipe).
                 serde_json::to_writer(&mut *out, rec).map_err(io::Error::from)?;
                 out.write_all(b"\n")
             }
-            Format::Tsv => {
-                let clean = |s: &str| term::clean(s).into_owned();
+            Format::Tsv | Format::Csv => {
+                let csv = self.format == Format::Csv;
+                let clean = |s: &str| {
+                    if csv {
+                        s.to_string()
+                    } else {
+                        term::clean(s).into_owned()
+                    }
+                };
                 let opt = |s: Option<&str>| s.map(clean).unwrap_or_default();
-                writeln!(
+                report::row(
                     out,
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    clean(rec.file),
-                    rec.message.map(|n| n.to_string()).unwrap_or_default(),
-                    rec.kind,
-                    opt(rec.recipient),
-                    opt(rec.original_recipient),
-                    rec.dsn_action.map(|a| a.as_str()).unwrap_or(""),
-                    rec.status.as_deref().unwrap_or(""),
-                    opt(rec.remote_mta),
-                    c.command().map(|c| c.as_str()).unwrap_or(""),
-                    c.code().map(|c| c.as_u16().to_string()).unwrap_or_default(),
-                    c.enhanced().map(|e| e.to_string()).unwrap_or_default(),
-                    c.outcome(),
-                    c.bounce(),
-                    c.reason(),
-                    c.action(),
-                    c.retry(),
-                    c.provider().map(|p| p.name()).unwrap_or(""),
-                    c.rule(),
-                    opt(rec.diagnostic_type),
-                    opt(rec.diagnostic.or(rec.error.as_deref())),
+                    self.format,
+                    [
+                        clean(rec.file),
+                        rec.message.map(|n| n.to_string()).unwrap_or_default(),
+                        rec.kind.to_string(),
+                        opt(rec.recipient),
+                        opt(rec.original_recipient),
+                        rec.dsn_action.map(|a| a.as_str()).unwrap_or("").to_string(),
+                        rec.status.clone().unwrap_or_default(),
+                        opt(rec.remote_mta),
+                        c.command().map(|c| c.as_str()).unwrap_or("").to_string(),
+                        c.code().map(|c| c.as_u16().to_string()).unwrap_or_default(),
+                        c.enhanced().map(|e| e.to_string()).unwrap_or_default(),
+                        c.outcome().to_string(),
+                        c.bounce().to_string(),
+                        c.reason().to_string(),
+                        c.action().to_string(),
+                        c.retry().to_string(),
+                        c.provider().map(|p| p.name()).unwrap_or("").to_string(),
+                        c.rule().to_string(),
+                        opt(rec.diagnostic_type),
+                        opt(rec.diagnostic.or(rec.error.as_deref())),
+                    ],
                 )
             }
             Format::Table => {

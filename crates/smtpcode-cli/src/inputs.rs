@@ -30,6 +30,17 @@ impl<R: Read> Read for Checked<R> {
     }
 }
 
+/// `e` with `context` in front of its message (`after line 12: corrupt deflate stream`),
+/// still an error of the input if it was one.
+pub fn annotate(e: io::Error, context: &str) -> io::Error {
+    let msg = format!("{context}: {e}");
+    if is_input_error(&e) {
+        io::Error::new(e.kind(), InputError(io::Error::new(e.kind(), msg)))
+    } else {
+        io::Error::new(e.kind(), msg)
+    }
+}
+
 /// Is this an error of reading an input (rather than of writing the output)?
 fn is_input_error(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|inner| inner.is::<InputError>())

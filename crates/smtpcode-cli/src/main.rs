@@ -11,7 +11,9 @@ mod bounce;
 mod card;
 mod inputs;
 mod lines;
+mod logs;
 mod output;
+mod report;
 mod term;
 
 /// Explain and classify SMTP replies and bounce diagnostics.
@@ -88,6 +90,57 @@ enum Cmd {
         /// Output format.
         #[arg(long, short, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Print counts and shares by DSN action, reason, bounce, provider and recipient
+        /// domain instead of records.
+        #[arg(long, conflicts_with = "suppress")]
+        summary: bool,
+        /// Print the addresses to stop sending to (hard bounces), one per address, with
+        /// the count, last time and reason (`--format csv` for an ESP's import).
+        #[arg(long)]
+        suppress: bool,
+    },
+    /// Read mail logs (Postfix, Exim, Sendmail, OpenSMTPD through syslog or their own files;
+    /// KumoMTA JSON, PowerMTA accounting CSV, Exchange message tracking) and print one record
+    /// per delivery event: recipient, queue id, sender, relay, the log's status and the
+    /// classification of the reply. Lines that are no delivery are skipped and counted.
+    /// Files may be gzip or zstd compressed; "-" (or no file) reads standard input as a
+    /// stream.
+    Logs {
+        /// Log files ("-" for standard input).
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Print counts and shares by status, reason, bounce, provider and recipient domain
+        /// instead of records.
+        #[arg(long, conflicts_with_all = ["suppress", "all"])]
+        summary: bool,
+        /// Print the addresses to stop sending to (hard bounces of outgoing mail), one per
+        /// address, with the count, last time and reason (`--format csv` for an ESP's
+        /// import).
+        #[arg(long, conflicts_with = "all")]
+        suppress: bool,
+        /// Also print the lines that are no delivery event, marked with what they are.
+        #[arg(long)]
+        all: bool,
+        /// Only events at or after this time (2026-12-04, "2026-12-04 21:30", RFC 3339). A
+        /// time without an offset is compared with the log's wall-clock times.
+        #[arg(long, value_parser = parse_time, value_name = "TIME")]
+        since: Option<smtpcode::log::LogTime>,
+        /// Only events before this time.
+        #[arg(long, value_parser = parse_time, value_name = "TIME")]
+        until: Option<smtpcode::log::LogTime>,
+        /// The year of traditional syslog times (which have none), so that they can be read
+        /// and compared.
+        #[arg(long)]
+        year: Option<i16>,
+        /// Read every line as this format (postfix, exim, sendmail, opensmtpd, kumomta,
+        /// powermta, exchange) instead of recognizing each line's.
+        #[arg(long, value_parser = parse_mta, value_name = "FORMAT")]
+        log_format: Option<smtpcode::log::Mta>,
+        /// No progress bar (it is shown on a terminal only, on standard error).
+        #[arg(long)]
+        no_progress: bool,
     },
 }
 
@@ -100,6 +153,21 @@ enum Format {
     Json,
     /// Tab-separated values with a header line.
     Tsv,
+    /// Comma-separated values (RFC 4180) with a header line.
+    Csv,
+}
+
+fn parse_time(s: &str) -> Result<smtpcode::log::LogTime, String> {
+    smtpcode::log::LogTime::parse(s).ok_or_else(|| {
+        format!("{s:?} is not a time (2026-12-04, \"2026-12-04 21:30\", 2026-12-04T21:30:00+01:00)")
+    })
+}
+
+fn parse_mta(s: &str) -> Result<smtpcode::log::Mta, String> {
+    s.to_ascii_lowercase().parse().map_err(|_| {
+        let names: Vec<&str> = smtpcode::log::Mta::ALL.iter().map(|m| m.as_str()).collect();
+        format!("{s:?} is not a log format ({})", names.join(", "))
+    })
 }
 
 /// A command name as people write it: any case, `-` or a space for `_`, and the aliases of
@@ -152,7 +220,39 @@ fn main() -> ExitCode {
             json,
         } => output::codes(class, enhanced, long, json),
         Cmd::Reasons => output::reasons(),
-        Cmd::Bounce { files, format } => bounce::run(&classifier, &files, format, &mut read),
+        Cmd::Bounce {
+            files,
+            format,
+            summary,
+            suppress,
+        } => bounce::run(&classifier, &files, format, summary, suppress, &mut read),
+        Cmd::Logs {
+            files,
+            format,
+            summary,
+            suppress,
+            all,
+            since,
+            until,
+            year,
+            log_format,
+            no_progress,
+        } => logs::run(
+            &classifier,
+            &logs::Options {
+                files,
+                format,
+                summary,
+                suppress,
+                all,
+                since,
+                until,
+                year,
+                log_format,
+                progress: !no_progress,
+            },
+            &mut read,
+        ),
     };
     match result {
         Ok(()) | Err(_) if read.unreadable > 0 => {

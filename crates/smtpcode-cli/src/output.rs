@@ -91,6 +91,13 @@ impl Records {
                 }
                 out.write_all(b"\n")
             }
+            Format::Csv => {
+                let mut cols: Vec<&str> = TSV_HEADER.split('\t').collect();
+                if self.echo {
+                    cols.push("input");
+                }
+                crate::report::row(out, Format::Csv, cols)
+            }
             Format::Table => writeln!(
                 out,
                 "{:>5}  {:<4} {:<7} {:<9} {:<5}  {:<18} {:<18} {:<11} INPUT",
@@ -131,6 +138,26 @@ impl Records {
                     out.write_all(term::clean(&String::from_utf8_lossy(input)).as_bytes())?;
                 }
                 out.write_all(b"\n")
+            }
+            Format::Csv => {
+                let mut f = vec![
+                    line.to_string(),
+                    code,
+                    enhanced,
+                    c.outcome().to_string(),
+                    c.bounce().to_string(),
+                    c.reason().to_string(),
+                    c.action().to_string(),
+                    c.retry().to_string(),
+                    provider.to_string(),
+                    c.provider_code().unwrap_or("").to_string(),
+                    c.command().map(|c| c.as_str()).unwrap_or("").to_string(),
+                    c.rule().to_string(),
+                ];
+                if self.echo {
+                    f.push(String::from_utf8_lossy(input).into_owned());
+                }
+                crate::report::row(out, Format::Csv, f)
             }
             Format::Table => {
                 let text: String = term::clean(&String::from_utf8_lossy(input))

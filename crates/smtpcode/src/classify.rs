@@ -34,6 +34,9 @@ named_enum! {
         Class = "class",
         /// Nothing: no code and no known phrase.
         Nothing = "nothing",
+        /// The status a mail log wrote for the delivery (`status=expired`, `status=sent`)
+        /// decided over the text ([`log`](crate::log)).
+        LogStatus = "log_status",
     }
 }
 
@@ -172,6 +175,47 @@ impl Classification {
     /// True when the reply is a failure (transient or permanent).
     pub const fn is_failure(&self) -> bool {
         self.outcome.is_failure()
+    }
+}
+
+#[cfg(feature = "log")]
+impl Classification {
+    /// The same reply as a mail log reports it: the log's verdict on the delivery decides
+    /// the outcome (and, for `Some(reason)`, the reason) over what the text alone says; the
+    /// bounce, action, retry and texts follow. `rule` names the log status that decided.
+    pub(crate) fn with_log_verdict(
+        mut self,
+        outcome: Outcome,
+        reason: Option<Reason>,
+        rule: &'static str,
+    ) -> Classification {
+        let reason = match (outcome, reason) {
+            (Outcome::Success | Outcome::Intermediate, _) => Reason::None,
+            (_, Some(r)) => r,
+            (_, None) if self.reason == Reason::None => Reason::Undetermined,
+            (_, None) => self.reason,
+        };
+        if outcome == self.outcome && reason == self.reason {
+            return self;
+        }
+        if self.code.is_none() && self.enhanced.is_none() {
+            self.outcome_inferred = true;
+        }
+        let reason_changed = reason != self.reason;
+        self.outcome = outcome;
+        self.reason = reason;
+        self.basis = Basis::LogStatus;
+        self.rule = rule;
+        let info = reason.info();
+        (self.bounce, self.action, self.retry) = match outcome {
+            Outcome::Success | Outcome::Intermediate => (Bounce::None, Action::None, false),
+            Outcome::Permanent => info.permanent(),
+            Outcome::Transient | Outcome::Unknown => info.transient(),
+        };
+        if reason_changed || reason == Reason::None {
+            (self.explanation, self.fix) = (info.explanation(), info.fix());
+        }
+        self
     }
 }
 

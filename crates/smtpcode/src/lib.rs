@@ -45,6 +45,8 @@ mod words;
 
 #[cfg(feature = "bounce")]
 pub mod bounce;
+#[cfg(feature = "log")]
+pub mod log;
 
 mod classify;
 mod code;

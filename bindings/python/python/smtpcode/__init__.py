@@ -21,9 +21,12 @@ from ._enums import (
     BounceKind,
     Command,
     DsnAction,
+    LogFormat,
+    LogStatus,
     Outcome,
     Reason,
 )
+from ._log import LogEvent, LogWarning, Suppression, read_log, suppression_list
 from ._smtpcode import (
     BOUNCE_MAX_HEADER,
     BOUNCE_MAX_JOINED,
@@ -73,6 +76,13 @@ __all__ = [
     "classify_smtp_error",
     "classify_refused",
     "parse_bounce",
+    "read_log",
+    "suppression_list",
+    "LogEvent",
+    "Suppression",
+    "LogWarning",
+    "LogStatus",
+    "LogFormat",
     "Classifier",
     "BOUNCE_MAX_HEADER",
     "BOUNCE_MAX_JOINED",

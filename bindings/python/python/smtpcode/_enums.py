@@ -46,6 +46,8 @@ _KINDS = {
     "BounceKind": "bounce_kind",
     "DsnAction": "dsn_action",
     "BounceFormat": "bounce_format",
+    "LogStatus": "log_status",
+    "LogFormat": "log_format",
 }
 
 
@@ -102,4 +104,16 @@ BounceFormat = _build(
     "BounceFormat",
     _smtpcode.BOUNCE_FORMAT_NAMES,
     "Where a bounce report's recipients and diagnostics were read from.",
+)
+LogStatus = _build(
+    "LogStatus",
+    _smtpcode.LOG_STATUS_NAMES,
+    "What a mail log says happened to one recipient: sent, deferred, bounced, expired, or "
+    "rejected (a refusal this server gave to inbound mail).",
+)
+LogFormat = _build(
+    "LogFormat",
+    _smtpcode.LOG_FORMAT_NAMES,
+    "The mail system that wrote a log line: postfix, exim, sendmail, opensmtpd, kumomta, "
+    "powermta or exchange.",
 )

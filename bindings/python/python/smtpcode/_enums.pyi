@@ -113,6 +113,7 @@ class Basis(str, enum.Enum):
     CONTEXT = "context"
     CLASS = "class"
     NOTHING = "nothing"
+    LOG_STATUS = "log_status"
 
 class BounceKind(str, enum.Enum):
     """What kind of message a bounce report is about: delivery_failure, delay_notice,
@@ -154,3 +155,31 @@ class BounceFormat(str, enum.Enum):
     TEXT = "text"
     HEADERS = "headers"
     NONE = "none"
+
+class LogStatus(str, enum.Enum):
+    """What a mail log says happened to one recipient: sent, deferred, bounced, expired, or
+    rejected (a refusal this server gave to inbound mail)."""
+
+    def __str__(self) -> str: ...
+    def __format__(self, spec: str) -> str: ...
+
+    SENT = "sent"
+    DEFERRED = "deferred"
+    BOUNCED = "bounced"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
+
+class LogFormat(str, enum.Enum):
+    """The mail system that wrote a log line: postfix, exim, sendmail, opensmtpd, kumomta,
+    powermta or exchange."""
+
+    def __str__(self) -> str: ...
+    def __format__(self, spec: str) -> str: ...
+
+    POSTFIX = "postfix"
+    EXIM = "exim"
+    SENDMAIL = "sendmail"
+    OPENSMTPD = "opensmtpd"
+    KUMOMTA = "kumomta"
+    POWERMTA = "powermta"
+    EXCHANGE = "exchange"

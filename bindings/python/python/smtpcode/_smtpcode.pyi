@@ -5,7 +5,7 @@ Everything here is re-exported by the package ``smtpcode``; import it from there
 
 import email.message
 import os
-from typing import Any, Final, Iterable, Optional, Tuple, Union, final, overload
+from typing import Any, Final, Iterable, List, Optional, Tuple, Union, final, overload
 
 from smtpcode._enums import (
     Action,
@@ -62,6 +62,11 @@ __all__ = [
     "BOUNCE_KIND_NAMES",
     "DSN_ACTION_NAMES",
     "BOUNCE_FORMAT_NAMES",
+    "LOG_STATUS_NAMES",
+    "LOG_FORMAT_NAMES",
+    "_LogReader",
+    "_LogFile",
+    "_suppression_list",
 ]
 
 __version__: Final[str]
@@ -75,6 +80,8 @@ BASIS_NAMES: Final[Tuple[str, ...]]
 BOUNCE_KIND_NAMES: Final[Tuple[str, ...]]
 DSN_ACTION_NAMES: Final[Tuple[str, ...]]
 BOUNCE_FORMAT_NAMES: Final[Tuple[str, ...]]
+LOG_STATUS_NAMES: Final[Tuple[str, ...]]
+LOG_FORMAT_NAMES: Final[Tuple[str, ...]]
 
 #: The most bytes of one message that parse_bounce reads (4 MiB); a longer message is cut at
 #: a line end before this point and its report is marked ``truncated``.
@@ -168,6 +175,51 @@ class Classifier:
 
 def _classifier_from_text(text: Optional[str], origin: Optional[str]) -> Classifier: ...
 def _canonical_name(kind: str, value: str) -> str: ...
+
+# Mail logs: the native half of smtpcode.read_log and smtpcode.suppression_list (_log.py).
+
+#: (year, month, day, hour, minute, second, microsecond, UTC offset in seconds or None)
+_TimeParts = Tuple[int, int, int, int, int, int, int, Optional[int]]
+
+@final
+class _LogReader:
+    """Reads log lines into event tuples, keeping the joins between lines."""
+
+    def __new__(
+        cls,
+        log_format: Optional[str] = None,
+        year: Optional[int] = None,
+        classifier: Optional[Classifier] = None,
+    ) -> "_LogReader": ...
+    def new_input(self) -> None: ...
+    def read_lines(
+        self, lines: List[bytes], first: int
+    ) -> List[Tuple[int, Optional[str], List[Tuple[Any, ...]]]]: ...
+
+@final
+class _LogFile:
+    """A log file's lines (gzip and zstd decompressed)."""
+
+    def __new__(cls, path: Union[str, os.PathLike[str]]) -> "_LogFile": ...
+    def read_lines(self, n: int) -> List[bytes]: ...
+
+def _suppression_list(
+    deliveries: List[
+        Tuple[
+            Optional[str],
+            Optional[str],
+            str,
+            str,
+            Optional[int],
+            Optional[str],
+            Optional[str],
+            Optional[str],
+            str,
+        ]
+    ],
+) -> List[
+    Tuple[str, int, Optional[str], Optional[_TimeParts], str, Optional[int], Optional[str], str]
+]: ...
 
 # Records. Frozen, hashable, comparable, picklable; to_dict() gives plain values.
 
