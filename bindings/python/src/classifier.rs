@@ -18,6 +18,11 @@ pub struct PyClassifier {
 }
 
 impl PyClassifier {
+    /// The core crate's classifier.
+    pub(crate) fn inner(&self) -> &smtpcode::Classifier {
+        &self.inner
+    }
+
     fn load(py: Python<'_>, text: String, origin: String) -> PyResult<Self> {
         let rules = py
             .detach(|| smtpcode::Rules::parse_named(&text, &origin))
@@ -105,6 +110,31 @@ impl PyClassifier {
     /// diagnostics with these rules.
     fn parse_bounce(&self, py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<PyBounceReport> {
         crate::parse_bounce_in(py, &self.inner, message)
+    }
+
+    /// Classifies every row of an Arrow column with these rules (see
+    /// `smtpcode.classify_arrow`).
+    #[pyo3(signature = (values, *, command = None, threads = None))]
+    fn classify_arrow(
+        &self,
+        py: Python<'_>,
+        values: &Bound<'_, PyAny>,
+        command: Option<&Bound<'_, PyAny>>,
+        threads: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::arrow::PyArrowBatch> {
+        crate::arrow::classify_arrow_in(py, &self.inner, values, command, threads)
+    }
+
+    /// Parses every row of an Arrow column of bounce messages with these rules (see
+    /// `smtpcode.parse_bounces_arrow`).
+    #[pyo3(signature = (values, *, threads = None))]
+    fn parse_bounces_arrow(
+        &self,
+        py: Python<'_>,
+        values: &Bound<'_, PyAny>,
+        threads: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::arrow::PyArrowBatch> {
+        crate::arrow::parse_bounces_arrow_in(py, &self.inner, values, threads)
     }
 
     /// The ids of the user's rules, one per alternative (`||`) of each rule, in the order

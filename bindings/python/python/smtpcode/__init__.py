@@ -25,6 +25,7 @@ from ._enums import (
     Reason,
 )
 from ._smtpcode import (
+    ArrowBatch,
     BOUNCE_MAX_HEADER,
     BOUNCE_MAX_JOINED,
     BOUNCE_MAX_MESSAGE,
@@ -48,6 +49,7 @@ from ._smtpcode import (
     UnknownNameError,
     __version__,
     classify,
+    classify_arrow,
     classify_many,
     codes,
     enhanced_codes,
@@ -55,6 +57,7 @@ from ._smtpcode import (
     lookup_enhanced,
     parse,
     parse_bounce,
+    parse_bounces_arrow,
     warm_up,
 )
 from ._smtplib import classify_refused, classify_smtp_error
@@ -73,6 +76,9 @@ __all__ = [
     "classify_smtp_error",
     "classify_refused",
     "parse_bounce",
+    "classify_arrow",
+    "parse_bounces_arrow",
+    "ArrowBatch",
     "Classifier",
     "BOUNCE_MAX_HEADER",
     "BOUNCE_MAX_JOINED",
