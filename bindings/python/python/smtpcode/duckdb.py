@@ -3,8 +3,8 @@
 >>> import duckdb, smtpcode.duckdb
 >>> con = duckdb.connect()
 >>> smtpcode.duckdb.register(con)
->>> con.sql("SELECT smtpcode_classify('550 5.1.1 User unknown').reason").fetchone()
-('mailbox_unknown',)
+>>> con.sql("SELECT smtpcode_classify('550 5.1.1 User unknown').reason").fetchall()
+[('mailbox_unknown',)]
 
 The function receives whole Arrow columns (``type='arrow'``), classifies them with
 ``classify_arrow`` and returns a STRUCT with the fields of ``CLASSIFICATION_COLUMNS``.
