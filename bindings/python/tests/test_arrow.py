@@ -24,7 +24,7 @@ import smtpcode
 from conftest import GOLDEN
 
 if os.environ.get("SMTPCODE_REQUIRE_ARROW"):
-    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow as pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
 else:
     pa = pytest.importorskip("pyarrow")
 

@@ -87,7 +87,7 @@ def lines_parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The million lines (target/lines-1m.txt, as the Rust bench writes it, made when
     missing) as a Parquet file with an id column."""
     pa = pytest.importorskip("pyarrow")
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     text = REPO / "target" / "lines-1m.txt"
     if not text.exists():
@@ -135,7 +135,7 @@ def expected_columns(lines: List[Optional[str]]) -> Dict[str, List[Any]]:
 
 
 def test_a_million_lines_on_two_executors(spark: Any, lines_parquet: Path, tmp_path: Path) -> None:
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped,import-not-found,unused-ignore]
     import smtpcode.spark
 
     assert spark.sparkContext._jsc.sc().getExecutorMemoryStatus().size() == 3  # driver + 2
@@ -154,8 +154,8 @@ def test_a_million_lines_on_two_executors(spark: Any, lines_parquet: Path, tmp_p
 
 
 def test_readme_example_and_options(spark: Any, tmp_path: Path, corpus_lines: List[str]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped,import-not-found,unused-ignore]
     import smtpcode.spark
 
     from test_at_scale import blocks, delivery

@@ -28,7 +28,7 @@ CLASSIFICATION_COLUMNS: Tuple[Tuple[str, str], ...] = (
 def decoded(column: Any, integer: Any = None) -> Any:
     """A pyarrow column of ``classify_arrow``'s result as a plain one: a dictionary as its
     strings, and ``code`` cast to ``integer`` (a pyarrow type) when one is given."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     if pa.types.is_dictionary(column.type):
         return column.dictionary_decode()

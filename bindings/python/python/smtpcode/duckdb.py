@@ -14,7 +14,7 @@ Needs duckdb and pyarrow (``pip install duckdb pyarrow``).
 from typing import Any, Optional
 
 import duckdb
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 from . import Classifier, classify_arrow
 from ._columns import CLASSIFICATION_COLUMNS, decoded
@@ -42,12 +42,6 @@ def register(
         )
 
     struct = duckdb.struct_type({n: _SQL_TYPES[t] for n, t in CLASSIFICATION_COLUMNS})
-    con.create_function(
-        name,
-        udf,
-        ["VARCHAR"],  # type: ignore[list-item]
-        struct,
-        type="arrow",  # type: ignore[arg-type]
-        null_handling="special",  # type: ignore[arg-type]
-        side_effects=False,
-    )
+    # (DuckDB's stubs want its enums for type= and null_handling=; it takes the strings too.)
+    create: Any = con.create_function
+    create(name, udf, ["VARCHAR"], struct, type="arrow", null_handling="special", side_effects=False)

@@ -10,8 +10,8 @@ Needs pandas and pyarrow (``pip install pandas pyarrow``).
 
 from typing import Any, Optional
 
-import pandas as pd
-import pyarrow as pa
+import pandas as pd  # type: ignore[import-untyped,import-not-found,unused-ignore]
+import pyarrow as pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 from . import Classifier, InvalidTypeError, classify_arrow
 

@@ -78,7 +78,7 @@ def classify(
     names = out_schema.fieldNames()
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
         for batch in batches:
             result = pa.record_batch(
