@@ -104,8 +104,8 @@ def spark_rates(parquet: Path, rounds: int) -> Dict[str, float]:
     import warnings
 
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
-    from pyspark.sql import SparkSession
-    from pyspark.sql import functions as F
+    from pyspark.sql import SparkSession  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    from pyspark.sql import functions as F  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     import smtpcode
     import smtpcode.spark

@@ -121,6 +121,7 @@ def test_pandas_helper(corpus_lines: List[str]) -> None:
 
 
 def test_polars_example(parquet: Dict[str, List[Optional[str]]]) -> None:
+    need("polars")
     ns = run("polars")
     lines = parquet["diagnostic"]
     assert ns["classified"]["reason"].to_list() == reasons(lines)
@@ -146,6 +147,7 @@ def test_polars_round_trip(corpus_lines: List[str]) -> None:
 
 
 def test_duckdb_example(parquet: Dict[str, List[Optional[str]]]) -> None:
+    need("duckdb")
     ns = run("duckdb")
     got = ns["con"].sql("SELECT smtpcode_classify(diagnostic).rule FROM 'delivery.parquet'").fetchall()
     lines = parquet["diagnostic"]

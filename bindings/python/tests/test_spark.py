@@ -54,10 +54,10 @@ def ensure_java() -> None:
 
 def ensure_pyspark() -> Any:
     try:
-        import pyspark
+        import pyspark  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pyspark"], check=True)
-        import pyspark
+        import pyspark  # type: ignore[import-untyped,import-not-found,unused-ignore]
     return pyspark
 
 
@@ -65,7 +65,7 @@ def ensure_pyspark() -> Any:
 def spark() -> Iterator[Any]:
     ensure_java()
     ensure_pyspark()
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable

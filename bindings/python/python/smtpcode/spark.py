@@ -17,8 +17,8 @@ from . import Classifier, InvalidTypeError, SmtpCodeError, classify_arrow
 from ._columns import CLASSIFICATION_COLUMNS, decoded
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
-    from pyspark.sql.types import StructType
+    from pyspark.sql import DataFrame  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    from pyspark.sql.types import StructType  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 __all__ = ["classify", "schema"]
 
@@ -26,7 +26,7 @@ __all__ = ["classify", "schema"]
 def schema(prefix: str = "") -> "StructType":
     """The Spark type of the classification columns (``code`` as an int: Spark has no
     unsigned types), named with ``prefix`` before each name."""
-    from pyspark.sql.types import BooleanType, IntegerType, StringType, StructField, StructType
+    from pyspark.sql.types import BooleanType, IntegerType, StringType, StructField, StructType  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     kinds = {"uint16": IntegerType(), "string": StringType(), "bool": BooleanType()}
     return StructType(
@@ -53,7 +53,7 @@ def classify(
 
     Raises InvalidTypeError when the column is not a string or binary column, and
     SmtpCodeError when it does not exist or an added name is already a column."""
-    from pyspark.sql.types import BinaryType, StringType, StructType
+    from pyspark.sql.types import BinaryType, StringType, StructType  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     if column not in df.columns:
         raise SmtpCodeError(
