@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use arrow_array::builder::{
@@ -460,36 +460,6 @@ struct Piece {
 // ------------------------------------------------------------------------------------------
 // Running pieces, in order, on one thread or a pool.
 
-/// The rayon pool of `threads` threads: one pool per thread count, made on first use and
-/// kept for the process.
-fn pool(threads: usize) -> Arc<rayon::ThreadPool> {
-    /// The pools made so far, with their thread counts.
-    type Pools = Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>;
-    static POOLS: OnceLock<Pools> = OnceLock::new();
-    let mut pools = POOLS
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, p)) = pools.iter().find(|(n, _)| *n == threads) {
-        return Arc::clone(p);
-    }
-    let p = Arc::new(
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("smtpcode-arrow-{i}"))
-            .build()
-            .unwrap_or_else(|_| {
-                // The system refused threads: one thread of our own still does the work.
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(1)
-                    .build()
-                    .expect("a pool of one thread")
-            }),
-    );
-    pools.push((threads, Arc::clone(&p)));
-    p
-}
-
 /// The `threads=` argument: `None` for the available cores, else at least 1 (and at most
 /// the available cores).
 fn threads_arg(threads: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<usize> {
@@ -538,7 +508,14 @@ fn run<P: Part>(
     rows: usize,
     fill: &(dyn Fn(&mut P, &Piece) -> Result<(), Stop> + Sync),
 ) -> Result<P, Stop> {
-    if threads <= 1 || pieces.len() < 2 {
+    // The pool classify_many uses; none when the system refuses threads (then the calling
+    // thread does the work alone).
+    let pool = if threads <= 1 || pieces.len() < 2 {
+        None
+    } else {
+        crate::many::pool(threads)
+    };
+    let Some(pool) = pool else {
         let mut out = P::with_capacity(rows);
         let mut start = 0;
         let mut since = 0;
@@ -553,8 +530,7 @@ fn run<P: Part>(
             }
         }
         return Ok(out);
-    }
-    let pool = pool(threads);
+    };
     let workers = pool.current_num_threads().min(pieces.len());
     let shared = Mutex::new(Shared {
         next: 0,
