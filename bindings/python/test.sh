@@ -115,6 +115,21 @@ tar -xzmf "$sdist" -C "$src" --strip-components=1
 "$build/bin/python" -m pip wheel -q --no-deps -w "$dist" "$src"
 wheel=$(ls "$dist"/smtpcode-*.whl)
 say "built $(basename "$wheel") from $(basename "$sdist")"
+# One wheel for every CPython 3.9+: tagged cp39-abi3, its extension built for the stable ABI
+# (the Arrow dependencies must not pull in the full C API).
+"$build/bin/python" - "$wheel" <<'EOF'
+import sys, zipfile
+
+wheel = sys.argv[1]
+with zipfile.ZipFile(wheel) as z:
+    names = z.namelist()
+    meta = z.read(next(n for n in names if n.endswith(".dist-info/WHEEL"))).decode()
+tags = [line.split(":", 1)[1].strip() for line in meta.splitlines() if line.startswith("Tag:")]
+ext = [n for n in names if n.startswith("smtpcode/_smtpcode.") and n.endswith(".so")]
+if not tags or any(not t.startswith("cp39-abi3-") for t in tags) or ext != ["smtpcode/_smtpcode.abi3.so"]:
+    sys.exit("test-python: %s is not one abi3 wheel (tags %s, extension %s)" % (wheel, tags, ext))
+print("test-python: the wheel is abi3 (%s, %s)" % (", ".join(tags), ext[0]))
+EOF
 
 # --- The command, for the bounce tests' comparison with its JSON ----------------------------
 "${CARGO:-cargo}" build -q --release --manifest-path "$ROOT/Cargo.toml" -p smtpcode-cli

@@ -10,6 +10,8 @@ import importlib
 import struct
 import os
 import pickle
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -354,6 +356,44 @@ def test_other_producers_and_consumers(corpus_lines: List[str]) -> None:
     out = na.Array(smtpcode.classify_arrow(pa.array(values)))
     assert [f.name for f in out.schema.fields] == COLUMNS
     assert out.to_pylist() == want
+
+
+_WITHOUT_PYARROW = """
+import sys
+sys.modules["pyarrow"] = None  # any import of pyarrow now fails
+import smtpcode
+import nanoarrow as na
+import arro3.core as a3
+
+lines = ["550 5.1.1 <a@example.com>: Recipient address rejected: User unknown", None,
+         "421 4.7.0 Try again later", "250 2.0.0 Ok: queued"]
+want = [None if v is None else smtpcode.classify(v) for v in lines]
+
+def check(rows):
+    assert len(rows) == len(lines), rows
+    for row, c in zip(rows, want):
+        if c is None:
+            assert all(v is None for v in row.values()), row
+        else:
+            assert (row["code"], row["reason"], row["rule"], row["retry"]) == (
+                c.code, c.reason.value, c.rule, c.retry), row
+
+check(na.Array(smtpcode.classify_arrow(na.Array(lines, na.string()))).to_pylist())
+out = a3.RecordBatch.from_arrow(smtpcode.classify_arrow(a3.Array(lines, a3.DataType.string())))
+check(na.Array(out).to_pylist())
+assert out.num_rows == len(lines) and out.schema.field("provider").type.value_type is not None
+assert sys.modules["pyarrow"] is None
+print("ok")
+"""
+
+
+def test_pyarrow_is_not_needed() -> None:
+    # nanoarrow and arro3 in, nanoarrow and arro3 out, in a process where pyarrow cannot be
+    # imported at all.
+    optional_module("nanoarrow")
+    optional_module("arro3.core")
+    done = subprocess.run([sys.executable, "-c", _WITHOUT_PYARROW], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
 
 
 def test_views_into_one_buffer() -> None:
