@@ -10,7 +10,8 @@
 # 3. Builds the command (`smtpcode`, release) from the same tree, so that tests/test_bounce.py
 #    can check parse_bounce against `smtpcode bounce --format json` ($SMTPCODE_BIN).
 # 4. Runs the pytest suite (bindings/python/tests) on each, and mypy.stubtest plus mypy over
-#    the tests on the newest.
+#    the tests on the newest (with pyarrow on each, and pandas, Polars, DuckDB on the newest).
+# 5. Runs the Spark test once, on the newest (tests/test_spark.py, $SMTPCODE_SPARK).
 #
 # Venvs, the sdist and the wheel go to .venv-python/ (gitignored); cargo builds into
 # target/py unless CARGO_TARGET_DIR says otherwise.
@@ -114,6 +115,21 @@ tar -xzmf "$sdist" -C "$src" --strip-components=1
 "$build/bin/python" -m pip wheel -q --no-deps -w "$dist" "$src"
 wheel=$(ls "$dist"/smtpcode-*.whl)
 say "built $(basename "$wheel") from $(basename "$sdist")"
+# One wheel for every CPython 3.9+: tagged cp39-abi3, its extension built for the stable ABI
+# (the Arrow dependencies must not pull in the full C API).
+"$build/bin/python" - "$wheel" <<'EOF'
+import sys, zipfile
+
+wheel = sys.argv[1]
+with zipfile.ZipFile(wheel) as z:
+    names = z.namelist()
+    meta = z.read(next(n for n in names if n.endswith(".dist-info/WHEEL"))).decode()
+tags = [line.split(":", 1)[1].strip() for line in meta.splitlines() if line.startswith("Tag:")]
+ext = [n for n in names if n.startswith("smtpcode/_smtpcode.") and n.endswith(".so")]
+if not tags or any(not t.startswith("cp39-abi3-") for t in tags) or ext != ["smtpcode/_smtpcode.abi3.so"]:
+    sys.exit("test-python: %s is not one abi3 wheel (tags %s, extension %s)" % (wheel, tags, ext))
+print("test-python: the wheel is abi3 (%s, %s)" % (", ".join(tags), ext[0]))
+EOF
 
 # --- The command, for the bounce tests' comparison with its JSON ----------------------------
 "${CARGO:-cargo}" build -q --release --manifest-path "$ROOT/Cargo.toml" -p smtpcode-cli
@@ -130,13 +146,25 @@ for i in "${order[@]}"; do
         "$py" -m venv "$venv"
     fi
     extra=()
+    require_arrow=
     [ "$i" = "$newest_i" ] && extra=(mypy)
     "$venv/bin/python" -m pip install -q pytest hypothesis "${extra[@]}"
+    # The Arrow tests: pyarrow everywhere a wheel exists (tests/test_arrow.py skips without
+    # it); on the newest, also pandas, Polars, DuckDB, nanoarrow and arro3, and there the
+    # tests must not skip ($SMTPCODE_REQUIRE_ARROW).
+    if [ "$i" = "$newest_i" ]; then
+        "$venv/bin/python" -m pip install -q --only-binary=:all: \
+            pyarrow pandas polars duckdb nanoarrow arro3-core
+        require_arrow=1
+    elif ! "$venv/bin/python" -m pip install -q --only-binary=:all: pyarrow; then
+        say "CPython $v: no pyarrow wheel; the Arrow tests skip here"
+    fi
     "$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$wheel"
     say "CPython $v: pytest"
     # Run from the work directory so that nothing is imported from the source tree and
     # hypothesis keeps its database out of the repository.
-    (cd "$WORK" && "$venv/bin/python" -m pytest "$PKG/tests" -q -p no:cacheprovider)
+    (cd "$WORK" && SMTPCODE_REQUIRE_ARROW="$require_arrow" \
+        "$venv/bin/python" -m pytest "$PKG/tests" -q -p no:cacheprovider)
     if [ "$i" = "$newest_i" ]; then
         say "CPython $v: mypy.stubtest (the stubs match the module) and mypy (over the tests)"
         (cd "$WORK" && "$venv/bin/python" -m mypy.stubtest smtpcode \
@@ -145,4 +173,13 @@ for i in "${order[@]}"; do
     fi
     tested+=("$v")
 done
+
+# --- Once, on the newest: Spark ------------------------------------------------------------
+# smtpcode.spark on a local cluster of two executor JVMs over a million lines (heavy, so not
+# on every interpreter). The test installs pyspark, and Java from Debian when it is missing;
+# it skips, saying why, only when no Java can be had.
+newest_venv="$WORK/cp${versions[$newest_i]}"
+say "CPython ${versions[$newest_i]}: the Spark test (tests/test_spark.py)"
+(cd "$WORK" && SMTPCODE_SPARK=1 SMTPCODE_REQUIRE_ARROW=1 \
+    "$newest_venv/bin/python" -m pytest "$PKG/tests/test_spark.py" -q -rs -p no:cacheprovider)
 say "passed on CPython ${tested[*]} with $(basename "$wheel")"

@@ -112,6 +112,31 @@ impl PyClassifier {
         crate::parse_bounce_in(py, &self.inner, message)
     }
 
+    /// Classifies every row of an Arrow column with these rules (see
+    /// `smtpcode.classify_arrow`).
+    #[pyo3(signature = (values, *, command = None, threads = None))]
+    fn classify_arrow(
+        &self,
+        py: Python<'_>,
+        values: &Bound<'_, PyAny>,
+        command: Option<&Bound<'_, PyAny>>,
+        threads: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::arrow::PyArrowBatch> {
+        crate::arrow::classify_arrow_in(py, &self.inner, values, command, threads)
+    }
+
+    /// Parses every row of an Arrow column of bounce messages with these rules (see
+    /// `smtpcode.parse_bounces_arrow`).
+    #[pyo3(signature = (values, *, threads = None))]
+    fn parse_bounces_arrow(
+        &self,
+        py: Python<'_>,
+        values: &Bound<'_, PyAny>,
+        threads: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::arrow::PyArrowBatch> {
+        crate::arrow::parse_bounces_arrow_in(py, &self.inner, values, threads)
+    }
+
     /// The ids of the user's rules, one per alternative (`||`) of each rule, in the order
     /// they are tried (an empty tuple without rules).
     #[getter]

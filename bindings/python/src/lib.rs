@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+mod arrow;
 mod bounce;
 mod classifier;
 mod enums;
@@ -303,6 +304,10 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(enhanced_codes, m)?)?;
     m.add_function(wrap_pyfunction!(warm_up, m)?)?;
     m.add_function(wrap_pyfunction!(parse_bounce, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::classify_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::parse_bounces_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::_classify_rust_loop, m)?)?;
+    m.add_class::<arrow::PyArrowBatch>()?;
 
     m.add_function(wrap_pyfunction!(classifier::_classifier_from_text, m)?)?;
     m.add_function(wrap_pyfunction!(_canonical_name, m)?)?;

@@ -107,8 +107,9 @@ impl Objects {
     }
 }
 
-/// The rayon pool of `threads` threads (one per count asked for, made once and kept).
-fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
+/// The rayon pool of `threads` threads (one per count asked for, made once and kept), shared
+/// by `classify_many` and the Arrow functions; `None` when the system refuses threads.
+pub(crate) fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
     static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
     let pools = POOLS.get_or_init(Default::default);
     let mut pools = pools.lock().unwrap_or_else(PoisonError::into_inner);

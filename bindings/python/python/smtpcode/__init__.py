@@ -28,6 +28,7 @@ from ._enums import (
 )
 from ._log import LogEvent, LogWarning, Suppression, read_log, suppression_list
 from ._smtpcode import (
+    ArrowBatch,
     BOUNCE_MAX_HEADER,
     BOUNCE_MAX_JOINED,
     BOUNCE_MAX_MESSAGE,
@@ -51,6 +52,7 @@ from ._smtpcode import (
     UnknownNameError,
     __version__,
     classify,
+    classify_arrow,
     classify_many,
     codes,
     enhanced_codes,
@@ -58,6 +60,7 @@ from ._smtpcode import (
     lookup_enhanced,
     parse,
     parse_bounce,
+    parse_bounces_arrow,
     warm_up,
 )
 from ._smtplib import classify_refused, classify_smtp_error
@@ -83,6 +86,9 @@ __all__ = [
     "LogWarning",
     "LogStatus",
     "LogFormat",
+    "classify_arrow",
+    "parse_bounces_arrow",
+    "ArrowBatch",
     "Classifier",
     "BOUNCE_MAX_HEADER",
     "BOUNCE_MAX_JOINED",
