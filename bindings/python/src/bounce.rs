@@ -15,14 +15,13 @@ use std::sync::Arc;
 
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyDict, PyIterator, PyList, PyString, PyTuple, PyType};
 use smtpcode::bounce::{DsnAction, Format, Kind, Original, Recipient, Report};
 use smtpcode::{Command, EnhancedCode};
 
 use crate::enums::{self, PyEnum};
 use crate::errors;
-use crate::records::{PyClassification, enhanced_code, opt_member, repr_str};
+use crate::records::{PyClassification, opt_member, repr_str};
 
 /// `repr` of an optional string: `None` or the quoted string.
 fn repr_opt(py: Python<'_>, s: Option<&str>) -> String {
@@ -57,17 +56,18 @@ impl PyOriginalMessage {
     #[new]
     #[pyo3(signature = (message_id, from_, to, subject))]
     fn new(
-        message_id: Option<String>,
-        from_: Option<String>,
-        to: Option<String>,
-        subject: Option<String>,
-    ) -> Self {
-        PyOriginalMessage {
-            message_id,
-            from: from_,
-            to,
-            subject,
-        }
+        message_id: Option<&Bound<'_, PyAny>>,
+        from_: Option<&Bound<'_, PyAny>>,
+        to: Option<&Bound<'_, PyAny>>,
+        subject: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        const W: &str = "OriginalMessage()";
+        Ok(PyOriginalMessage {
+            message_id: errors::opt_string_arg(message_id, W)?,
+            from: errors::opt_string_arg(from_, W)?,
+            to: errors::opt_string_arg(to, W)?,
+            subject: errors::opt_string_arg(subject, W)?,
+        })
     }
 
     /// `Message-ID`.
@@ -206,13 +206,13 @@ impl PyBounceRecipient {
         diagnostic_type, diagnostic, command, classification))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        recipient: String,
-        original_recipient: Option<String>,
+        recipient: &Bound<'_, PyAny>,
+        original_recipient: Option<&Bound<'_, PyAny>>,
         dsn_action: Option<&Bound<'_, PyAny>>,
-        status: Option<PyBackedStr>,
-        remote_mta: Option<String>,
-        diagnostic_type: Option<String>,
-        diagnostic: Option<String>,
+        status: Option<&Bound<'_, PyAny>>,
+        remote_mta: Option<&Bound<'_, PyAny>>,
+        diagnostic_type: Option<&Bound<'_, PyAny>>,
+        diagnostic: Option<&Bound<'_, PyAny>>,
         command: Option<&Bound<'_, PyAny>>,
         classification: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
@@ -223,14 +223,15 @@ impl PyBounceRecipient {
                 "a Classification for classification",
             ));
         };
+        const W: &str = "BounceRecipient()";
         Ok(PyBounceRecipient {
-            recipient,
-            original_recipient,
+            recipient: errors::string_arg(recipient, W)?,
+            original_recipient: errors::opt_string_arg(original_recipient, W)?,
             dsn_action: enums::optional(dsn_action, "dsn_action")?,
-            status: enhanced_code(status.as_deref())?,
-            remote_mta,
-            diagnostic_type,
-            diagnostic: diagnostic.map(Arc::from),
+            status: errors::opt_enhanced_arg(status, W)?,
+            remote_mta: errors::opt_string_arg(remote_mta, W)?,
+            diagnostic_type: errors::opt_string_arg(diagnostic_type, W)?,
+            diagnostic: errors::opt_string_arg(diagnostic, W)?.map(Arc::from),
             command: enums::optional(command, "command")?,
             classification: classification.clone().unbind(),
         })
@@ -440,13 +441,13 @@ impl PyBounceReport {
     fn new(
         kind: &Bound<'_, PyAny>,
         format: &Bound<'_, PyAny>,
-        reporting_mta: Option<String>,
-        from_: Option<String>,
-        subject: Option<String>,
-        feedback_type: Option<String>,
+        reporting_mta: Option<&Bound<'_, PyAny>>,
+        from_: Option<&Bound<'_, PyAny>>,
+        subject: Option<&Bound<'_, PyAny>>,
+        feedback_type: Option<&Bound<'_, PyAny>>,
         recipients: &Bound<'_, PyAny>,
         original: Option<&Bound<'_, PyAny>>,
-        truncated: bool,
+        truncated: &Bound<'_, PyAny>,
         problems: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         const WHAT: &str = "BounceReport()";
@@ -470,10 +471,10 @@ impl PyBounceReport {
         let mut ps = Vec::new();
         for item in list(problems, PROBLEMS)? {
             let item = item?;
-            match item.cast::<PyString>() {
-                Ok(s) => ps.push(s.to_cow()?.into_owned()),
-                Err(_) => return Err(errors::wrong_type(&item, WHAT, PROBLEMS)),
+            if !item.is_instance_of::<PyString>() {
+                return Err(errors::wrong_type(&item, WHAT, PROBLEMS));
             }
+            ps.push(errors::string_arg(&item, WHAT)?);
         }
         let original = match original {
             Some(o) if !o.is_none() => match o.cast::<PyOriginalMessage>() {
@@ -491,13 +492,13 @@ impl PyBounceReport {
         Ok(PyBounceReport {
             kind: Kind::from_py(kind, "kind")?,
             format: Format::from_py(format, "format")?,
-            reporting_mta,
-            from: from_,
-            subject,
-            feedback_type,
+            reporting_mta: errors::opt_string_arg(reporting_mta, WHAT)?,
+            from: errors::opt_string_arg(from_, WHAT)?,
+            subject: errors::opt_string_arg(subject, WHAT)?,
+            feedback_type: errors::opt_string_arg(feedback_type, WHAT)?,
             recipients: rs,
             original,
-            truncated,
+            truncated: errors::bool_arg(truncated, WHAT)?,
             problems: ps,
         })
     }

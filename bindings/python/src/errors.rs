@@ -175,3 +175,54 @@ pub fn str_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<pyo3::pybacked::P
         ))
     })
 }
+
+/// A `str` argument as an owned `String` (see [`str_arg`]).
+pub fn string_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    str_arg(obj, what).map(|s| s.to_string())
+}
+
+/// An optional `str` argument: `None` (or a missing argument) is `None`.
+pub fn opt_string_arg(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
+    obj.filter(|o| !o.is_none())
+        .map(|o| string_arg(o, what))
+        .transpose()
+}
+
+/// A `bool` argument: anything but `True` or `False` is an `InvalidTypeError`.
+pub fn bool_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<bool> {
+    match obj.cast::<pyo3::types::PyBool>() {
+        Ok(b) => Ok(b.is_true()),
+        Err(_) => Err(wrong_type(obj, what, "a bool")),
+    }
+}
+
+/// An optional basic reply code argument (an int from 100 to 599, or `None`): another type is
+/// an `InvalidTypeError`, another int an `InvalidCodeError`.
+pub fn opt_code_arg(
+    obj: Option<&Bound<'_, PyAny>>,
+    what: &str,
+) -> PyResult<Option<smtpcode::ReplyCode>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    let n = int_arg(obj, what, u64::from(u16::MAX), |v| {
+        InvalidCodeError::new_err(format!("{what}: {v} is not a reply code"))
+    })?;
+    smtpcode::ReplyCode::from_u16(n as u16)
+        .map(Some)
+        .map_err(invalid_code)
+}
+
+/// An optional enhanced code argument (`"5.1.1"` or `None`).
+pub fn opt_enhanced_arg(
+    obj: Option<&Bound<'_, PyAny>>,
+    what: &str,
+) -> PyResult<Option<smtpcode::EnhancedCode>> {
+    obj.filter(|o| !o.is_none())
+        .map(|o| {
+            str_arg(o, what)?
+                .parse::<smtpcode::EnhancedCode>()
+                .map_err(invalid_code)
+        })
+        .transpose()
+}

@@ -8,7 +8,6 @@ use std::borrow::Cow;
 
 use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use smtpcode::{
     Action, Basis, Bounce, Class, Command, EnhancedCode, Outcome, Provider, Reason, ReplyCode,
@@ -23,18 +22,6 @@ pub(crate) fn repr_str(py: Python<'_>, s: &str) -> String {
         .repr()
         .map(|r| r.to_string())
         .unwrap_or_else(|_| format!("{s:?}"))
-}
-
-/// A reply code argument (`int`, 200 to 599) for a record constructor.
-fn reply_code(code: Option<u16>) -> PyResult<Option<ReplyCode>> {
-    code.map(|n| ReplyCode::from_u16(n).map_err(errors::invalid_code))
-        .transpose()
-}
-
-/// An enhanced code argument (`"5.1.1"`) for a record constructor.
-pub(crate) fn enhanced_code(code: Option<&str>) -> PyResult<Option<EnhancedCode>> {
-    code.map(|s| s.parse::<EnhancedCode>().map_err(errors::invalid_code))
-        .transpose()
 }
 
 /// An optional enum value as its Python member, or `None`.
@@ -122,44 +109,45 @@ impl PyClassification {
         class_mismatch))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        code: Option<u16>,
-        enhanced: Option<PyBackedStr>,
+        code: Option<&Bound<'_, PyAny>>,
+        enhanced: Option<&Bound<'_, PyAny>>,
         outcome: &Bound<'_, PyAny>,
-        outcome_inferred: bool,
+        outcome_inferred: &Bound<'_, PyAny>,
         bounce: &Bound<'_, PyAny>,
         reason: &Bound<'_, PyAny>,
         action: &Bound<'_, PyAny>,
-        retry: bool,
-        provider: Option<PyBackedStr>,
-        provider_code: Option<String>,
+        retry: &Bound<'_, PyAny>,
+        provider: Option<&Bound<'_, PyAny>>,
+        provider_code: Option<&Bound<'_, PyAny>>,
         command: Option<&Bound<'_, PyAny>>,
         basis: &Bound<'_, PyAny>,
-        rule: String,
-        explanation: String,
-        fix: String,
-        nonstandard_code: bool,
-        class_mismatch: bool,
+        rule: &Bound<'_, PyAny>,
+        explanation: &Bound<'_, PyAny>,
+        fix: &Bound<'_, PyAny>,
+        nonstandard_code: &Bound<'_, PyAny>,
+        class_mismatch: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
+        const W: &str = "Classification()";
         Ok(PyClassification {
-            code: reply_code(code)?,
-            enhanced: enhanced_code(enhanced.as_deref())?,
+            code: errors::opt_code_arg(code, W)?,
+            enhanced: errors::opt_enhanced_arg(enhanced, W)?,
             outcome: Outcome::from_py(outcome, "outcome")?,
-            outcome_inferred,
+            outcome_inferred: errors::bool_arg(outcome_inferred, W)?,
             bounce: Bounce::from_py(bounce, "bounce")?,
             reason: Reason::from_py(reason, "reason")?,
             action: Action::from_py(action, "action")?,
-            retry,
-            provider: provider
+            retry: errors::bool_arg(retry, W)?,
+            provider: errors::opt_string_arg(provider, W)?
                 .map(|p| p.parse::<Provider>().map_err(errors::unknown_name))
                 .transpose()?,
-            provider_code: provider_code.map(Cow::Owned),
+            provider_code: errors::opt_string_arg(provider_code, W)?.map(Cow::Owned),
             command: crate::enums::optional(command, "command")?,
             basis: Basis::from_py(basis, "basis")?,
-            rule: Cow::Owned(rule),
-            explanation: Cow::Owned(explanation),
-            fix: Cow::Owned(fix),
-            nonstandard_code,
-            class_mismatch,
+            rule: Cow::Owned(errors::string_arg(rule, W)?),
+            explanation: Cow::Owned(errors::string_arg(explanation, W)?),
+            fix: Cow::Owned(errors::string_arg(fix, W)?),
+            nonstandard_code: errors::bool_arg(nonstandard_code, W)?,
+            class_mismatch: errors::bool_arg(class_mismatch, W)?,
         })
     }
 
@@ -371,22 +359,23 @@ impl PyReply {
     #[new]
     #[pyo3(signature = (code, enhanced, text, prefix, multiline, nonstandard_code, class_mismatch))]
     fn new(
-        code: Option<u16>,
-        enhanced: Option<PyBackedStr>,
-        text: String,
-        prefix: String,
-        multiline: bool,
-        nonstandard_code: bool,
-        class_mismatch: bool,
+        code: Option<&Bound<'_, PyAny>>,
+        enhanced: Option<&Bound<'_, PyAny>>,
+        text: &Bound<'_, PyAny>,
+        prefix: &Bound<'_, PyAny>,
+        multiline: &Bound<'_, PyAny>,
+        nonstandard_code: &Bound<'_, PyAny>,
+        class_mismatch: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
+        const W: &str = "Reply()";
         Ok(PyReply {
-            code: reply_code(code)?,
-            enhanced: enhanced_code(enhanced.as_deref())?,
-            text,
-            prefix,
-            multiline,
-            nonstandard_code,
-            class_mismatch,
+            code: errors::opt_code_arg(code, W)?,
+            enhanced: errors::opt_enhanced_arg(enhanced, W)?,
+            text: errors::string_arg(text, W)?,
+            prefix: errors::string_arg(prefix, W)?,
+            multiline: errors::bool_arg(multiline, W)?,
+            nonstandard_code: errors::bool_arg(nonstandard_code, W)?,
+            class_mismatch: errors::bool_arg(class_mismatch, W)?,
         })
     }
 

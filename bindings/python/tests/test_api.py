@@ -12,6 +12,9 @@ import pytest
 
 import smtpcode
 from smtpcode import _smtpcode
+from conftest import GOLDEN
+
+GOLDEN_BOUNCES = GOLDEN / "bounces"
 
 GMAIL = (
     "host gmail-smtp-in.l.google.com[192.0.2.1] said: 550-5.1.1 The email account that you "
@@ -345,3 +348,51 @@ def test_enum_names_parse_as_in_every_face() -> None:
         smtpcode.Command("quit")
     c = smtpcode.classify("550 5.1.1 user unknown", command="dot")
     assert c.reason == smtpcode.Reason.POLICY and c.command == smtpcode.Command.END_OF_DATA
+
+
+def _fields(record: object) -> Dict[str, object]:
+    d = record.to_dict()  # type: ignore[attr-defined]
+    return dict(d)
+
+
+@pytest.mark.parametrize("make", ["classification", "reply", "recipient", "report", "original"])
+def test_record_constructors_raise_errors_of_the_package(make: str) -> None:
+    """A record built from fields of the wrong type raises InvalidTypeError (a SmtpCodeError
+    and a TypeError), never a bare TypeError or OverflowError (found by atheris)."""
+    report = smtpcode.parse_bounce((GOLDEN_BOUNCES / "postfix-dsn.eml").read_bytes())
+    recipient = report.recipients[0]
+    good = {
+        "classification": (smtpcode.Classification, _fields(smtpcode.classify(GMAIL))),
+        "reply": (smtpcode.Reply, _fields(smtpcode.parse(REPLIES[0]))),
+        "recipient": (
+            smtpcode.BounceRecipient,
+            {**_fields(recipient), "classification": recipient.classification},
+        ),
+        "report": (
+            smtpcode.BounceReport,
+            {
+                **{k: v for k, v in _fields(report).items() if k not in ("from", "original")},
+                "from_": report.from_,
+                "recipients": report.recipients,
+                "original": report.original,
+            },
+        ),
+        "original": (
+            smtpcode.OriginalMessage,
+            {**{k: v for k, v in _fields(report.original).items() if k != "from"},
+             "from_": report.original.from_},
+        ),
+    }
+    cls, fields = good[make]
+    assert cls(**fields) is not None
+    refused = 0
+    for key in fields:
+        for bad in (["a list"], 3.5, b"bytes", "\udc80", 10**30, -1):
+            # Anything but an error of the package fails the test.
+            try:
+                cls(**{**fields, key: bad})
+            except smtpcode.SmtpCodeError:
+                refused += 1
+    # Most wrong values are refused (a str field may take "\udc80"-free text only, an
+    # optional code takes no float...); none gives another kind of error.
+    assert refused >= 4 * len(fields)
