@@ -11,6 +11,8 @@
 #    can check parse_bounce against `smtpcode bounce --format json` ($SMTPCODE_BIN).
 # 4. Runs the pytest suite (bindings/python/tests) on each, and mypy.stubtest plus mypy over
 #    the tests on the newest.
+# 5. Builds the release wheel with `maturin build --release`, installs it into a fresh venv
+#    (with its `smtpcode` command) and runs the command and API tests there.
 #
 # Venvs, the sdist and the wheel go to .venv-python/ (gitignored); cargo builds into
 # target/py unless CARGO_TARGET_DIR says otherwise.
@@ -145,4 +147,19 @@ for i in "${order[@]}"; do
     fi
     tested+=("$v")
 done
-say "passed on CPython ${tested[*]} with $(basename "$wheel")"
+
+# --- The release wheel of `maturin build --release`, in a fresh venv -------------------------
+# The wheel a release process uploads: built by maturin itself from the repository, installed
+# into a venv made for it (removed first), where the package and its `smtpcode` command are
+# checked against the binary (tests/test_cli.py) with the API tests.
+"$build/bin/maturin" build --release -q -m "$PKG/Cargo.toml" -o "$dist/release"
+release_wheel=$(ls "$dist"/release/smtpcode-*.whl)
+fresh="$WORK/fresh"
+rm -rf "$fresh"
+"${pythons[$newest_i]}" -m venv "$fresh"
+"$fresh/bin/python" -m pip install -q "$release_wheel" pytest hypothesis
+say "$(basename "$release_wheel") in a fresh venv: the smtpcode command and the API"
+[ -x "$fresh/bin/smtpcode" ] || { say "the wheel installed no smtpcode command" >&2; exit 1; }
+(cd "$WORK" && "$fresh/bin/python" -m pytest "$PKG/tests/test_cli.py" "$PKG/tests/test_api.py" \
+    -q -p no:cacheprovider)
+say "passed on CPython ${tested[*]} with $(basename "$wheel"), and $(basename "$release_wheel") fresh"

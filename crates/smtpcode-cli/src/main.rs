@@ -1,4 +1,8 @@
 //! `smtpcode`: explain and classify SMTP replies and bounce diagnostics.
+//!
+//! This is the root of the library `smtpcode_cli`, whose one public item is [`run`]: the
+//! `smtpcode` binary (`src/bin/smtpcode.rs`) and the Python package's `smtpcode` command both
+//! call it, so that they print the same.
 
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::PathBuf;
@@ -179,8 +183,15 @@ fn parse_command(s: &str) -> Result<Command, String> {
     })
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// Runs the command with these arguments (the first is the program name) and returns its
+/// exit status: the whole of `smtpcode`, for the binary (`src/bin/smtpcode.rs`) and for front
+/// ends that embed it (the Python package's `smtpcode` command).
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::parse_from(args);
     let classifier = match &cli.rules {
         None => Classifier::new(),
         Some(path) => match Rules::load(path) {
