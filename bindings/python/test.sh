@@ -95,7 +95,7 @@ import pathlib, sys, tarfile
 sdist, root = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 with tarfile.open(sdist) as t:
     names = {n.split("/", 1)[1] for n in t.getnames() if "/" in n}
-need = {"crates/smtpcode/Cargo.toml", "crates/smtpcode/build/main.rs", "crates/smtpcode/src/rules/lang.rs", "crates/smtpcode/src/lib.rs",
+need = {"crates/smtpcode/Cargo.toml", "crates/smtpcode-cli/Cargo.toml", "crates/smtpcode-cli/src/main.rs", "crates/smtpcode/build/main.rs", "crates/smtpcode/src/rules/lang.rs", "crates/smtpcode/src/lib.rs",
         "bindings/python/Cargo.toml", "bindings/python/src/lib.rs", "pyproject.toml",
         "python/smtpcode/__init__.py", "python/smtpcode/py.typed",
         "python/smtpcode/_smtpcode.pyi", "python/smtpcode/_enums.pyi"}
