@@ -191,7 +191,16 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = Cli::parse_from(args);
+    // Not `parse_from`, which ends the process on --help or a usage error: a front end that
+    // embeds the command (Python) gets the status back instead.
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print and succeed; a usage error prints and fails (2).
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     let classifier = match &cli.rules {
         None => Classifier::new(),
         Some(path) => match Rules::load(path) {

@@ -41,8 +41,8 @@ _NO_REPLY: Tuple[Tuple[type, str, Reason, Optional[Command]], ...] = (
     (ConnectionRefusedError, "connection refused", Reason.NETWORK_ERROR, Command.CONNECT),
     (socket.timeout, "connection timed out", Reason.NETWORK_ERROR, None),
     (TimeoutError, "connection timed out", Reason.NETWORK_ERROR, None),
-    (smtplib.SMTPServerDisconnected, "connection lost", Reason.NETWORK_ERROR, None),
-    (ConnectionError, "connection lost", Reason.NETWORK_ERROR, None),
+    (smtplib.SMTPServerDisconnected, "lost connection", Reason.NETWORK_ERROR, None),
+    (ConnectionError, "lost connection", Reason.NETWORK_ERROR, None),
 )
 
 
