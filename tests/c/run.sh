@@ -197,7 +197,7 @@ fi
 memcheck() { # LOG PROGRAM...: run under memcheck, print the summary, fail on any error or leak
     log=$1
     shift
-    if ! valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all \
+    if ! valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --num-callers=40 \
         --suppressions="$root/tests/c/valgrind.supp" \
         --show-leak-kinds=all --log-file="$log" "$@"; then
         cat "$log" >&2
@@ -213,8 +213,10 @@ memcheck "$work/valgrind-suite.log" "$work/test_valgrind"
     export LD_LIBRARY_PATH
     memcheck "$work/valgrind-example.log" "$work/classify_lines" <"$work/lines.txt" >/dev/null
     for eml in tests/data/bounces/*.eml; do
-        memcheck "$work/valgrind-bounce.log" "$work/bounce_report" "$eml" >/dev/null 2>&1
+        memcheck "$work/valgrind-bounce.log" "$work/bounce_report" "$eml" >/dev/null 2>&1 ||
+            fail "valgrind: bounce_report $eml (log: $work/valgrind-bounce.log)"
     done
+    echo "  valgrind bounce_report: $(ls tests/data/bounces/*.eml | wc -l) messages, no errors, no leaks" >&2
 )
 echo "ok: no errors, no leaks"
 
