@@ -155,9 +155,9 @@ def classify_smtp_error(
                 cmd = known
                 break
         return classify(_reply(error.smtp_code, error.smtp_error), command=cmd)
-    for cls, what, reason, known in _NO_REPLY:
+    for cls, what, reason, fixed in _NO_REPLY:
         if isinstance(error, cls):
-            return _no_reply(error, what, reason, known or given)
+            return _no_reply(error, what, reason, fixed or given)
     if isinstance(error, smtplib.SMTPException):
         return classify(str(error), command=given)
     raise InvalidTypeError(
