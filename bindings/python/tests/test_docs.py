@@ -53,7 +53,7 @@ def test_help_shows_the_signature_and_the_words() -> None:
 def pydoc_text(obj: object) -> str:
     import pydoc
 
-    return pydoc.render_doc(obj, renderer=pydoc.plaintext)
+    return pydoc.render_doc(obj, renderer=pydoc.plaintext)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=[c.name for c in CLASSES])
