@@ -9,11 +9,16 @@
  *   SMTPCODE_STATUS_OK is 0. Out-parameters come last and are written only on success.
  * - NULL: every pointer argument is checked. A NULL out-parameter gives
  *   SMTPCODE_STATUS_NULL_ARGUMENT; an input buf may be NULL only with len == 0.
- * - Input: replies are (const char *buf, size_t len): bytes, not NUL-terminated, not
- *   necessarily UTF-8. Enum-like inputs are uint32_t values, range-checked.
- * - Ownership: every string the library returns is static and NUL-terminated, valid for
- *   the life of the program; never free or modify it. The only object made for the caller
- *   is a smtpcode_classifier (a user's rules): free it with smtpcode_classifier_free().
+ * - Input: replies and bounce emails are (const char *buf, size_t len): bytes, not
+ *   NUL-terminated, not necessarily UTF-8. Enum-like inputs are uint32_t values,
+ *   range-checked.
+ * - Ownership: every string the library returns is NUL-terminated; never free or modify
+ *   it. The strings of classifications and tables are static, valid for the life of the
+ *   program. The strings of a bounce report (recipients, diagnostics, headers, problems)
+ *   belong to the report and are valid until smtpcode_bounce_report_free(). The objects
+ *   made for the caller are a smtpcode_classifier (a user's rules), freed with
+ *   smtpcode_classifier_free(), and a smtpcode_bounce_report, freed with
+ *   smtpcode_bounce_report_free().
  * - Threads: all functions are reentrant and thread-safe; there is no global mutable state.
  * - Panics: an internal bug returns SMTPCODE_STATUS_PANIC (or NULL / 0) instead of
  *   unwinding into C or aborting the process.
@@ -55,6 +60,11 @@
 #define SMTPCODE_NO_PROVIDER UINT32_MAX
 
 /**
+ * `dsn_action` field value of a bounce recipient when the bounce gives no action.
+ */
+#define SMTPCODE_NO_DSN_ACTION UINT32_MAX
+
+/**
  * The result of every function that can fail. `SMTPCODE_STATUS_OK` (0) means success; any
  * other value means that no out-parameter was written.
  * `smtpcode_status_str()` describes a value in words.
@@ -83,6 +93,8 @@ enum smtpcode_status
   SMTPCODE_STATUS_NOT_FOUND = 3,
   /**
    * `smtpcode_parse()`: the input is empty or only white space (NUL counts as white space).
+   * `smtpcode_bounce_parse()`: the message is empty or only white space (space, tab, CR,
+   * LF, form feed).
    */
   SMTPCODE_STATUS_EMPTY_INPUT = 4,
   /**
@@ -101,6 +113,11 @@ enum smtpcode_status
    * says where and what.
    */
   SMTPCODE_STATUS_BAD_RULES = 7,
+  /**
+   * `smtpcode_bounce_parse()`, `smtpcode_classifier_bounce_parse()`: the input is not an
+   * email message (it does not start with header fields, "Name: value" lines).
+   */
+  SMTPCODE_STATUS_NOT_A_MESSAGE = 8,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -467,6 +484,92 @@ typedef uint32_t smtpcode_code_status;
 #endif // __cplusplus
 
 /**
+ * What kind of message a bounce report is about (`smtpcode_bounce_report_info()`).
+ */
+enum smtpcode_bounce_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A delivery failure (non-delivery report): at least one recipient failed.
+   */
+  SMTPCODE_BOUNCE_KIND_DELIVERY_FAILURE = 0,
+  /**
+   * A delay notice: delivery is still being tried (RFC 3464 `Action: delayed`).
+   */
+  SMTPCODE_BOUNCE_KIND_DELAY_NOTICE = 1,
+  /**
+   * A success notice: delivered, relayed or expanded.
+   */
+  SMTPCODE_BOUNCE_KIND_SUCCESS_NOTICE = 2,
+  /**
+   * A feedback or abuse report (ARF, RFC 5965), or a provider's complaint mail.
+   */
+  SMTPCODE_BOUNCE_KIND_FEEDBACK = 3,
+  /**
+   * An automatic reply such as an out-of-office notice (RFC 3834).
+   */
+  SMTPCODE_BOUNCE_KIND_AUTO_REPLY = 4,
+  /**
+   * None of these: an ordinary message.
+   */
+  SMTPCODE_BOUNCE_KIND_NOT_BOUNCE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum smtpcode_bounce_kind smtpcode_bounce_kind;
+#else
+typedef uint32_t smtpcode_bounce_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where the recipients and diagnostics of a bounce report were read from.
+ */
+enum smtpcode_bounce_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * An RFC 3464 `message/delivery-status` (or `global-delivery-status`) part.
+   */
+  SMTPCODE_BOUNCE_FORMAT_RFC3464 = 0,
+  /**
+   * RFC 3464 fields printed in a text part (no machine-readable part).
+   */
+  SMTPCODE_BOUNCE_FORMAT_DSN_TEXT = 1,
+  /**
+   * An ARF feedback report (RFC 5965).
+   */
+  SMTPCODE_BOUNCE_FORMAT_ARF = 2,
+  /**
+   * A JSON notification (Amazon SES / SNS).
+   */
+  SMTPCODE_BOUNCE_FORMAT_JSON = 3,
+  /**
+   * The human-readable text of an MTA's or provider's bounce.
+   */
+  SMTPCODE_BOUNCE_FORMAT_TEXT = 4,
+  /**
+   * The message headers only (auto-replies, complaints without a report part).
+   */
+  SMTPCODE_BOUNCE_FORMAT_HEADERS = 5,
+  /**
+   * Nothing that could be read.
+   */
+  SMTPCODE_BOUNCE_FORMAT_NONE = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum smtpcode_bounce_format smtpcode_bounce_format;
+#else
+typedef uint32_t smtpcode_bounce_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The SMTP command a reply answered. Passed to `smtpcode_classify()` as a `uint32_t`;
  * `SMTPCODE_NO_COMMAND` means "not known".
  */
@@ -515,6 +618,56 @@ typedef enum smtpcode_command smtpcode_command;
 typedef uint32_t smtpcode_command;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * The RFC 3464 `Action` of one recipient of a bounce (section 2.3.3).
+ */
+enum smtpcode_dsn_action
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Delivery failed; the MTA will not try again.
+   */
+  SMTPCODE_DSN_ACTION_FAILED = 0,
+  /**
+   * Delivery is delayed; the MTA will go on trying.
+   */
+  SMTPCODE_DSN_ACTION_DELAYED = 1,
+  /**
+   * Delivered to the recipient's mailbox.
+   */
+  SMTPCODE_DSN_ACTION_DELIVERED = 2,
+  /**
+   * Relayed to a system that sends no further notices.
+   */
+  SMTPCODE_DSN_ACTION_RELAYED = 3,
+  /**
+   * Delivered and forwarded to several addresses (a list or an alias).
+   */
+  SMTPCODE_DSN_ACTION_EXPANDED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum smtpcode_dsn_action smtpcode_dsn_action;
+#else
+typedef uint32_t smtpcode_dsn_action;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a bounce message says: made by `smtpcode_bounce_parse()` or
+ * `smtpcode_classifier_bounce_parse()`, read with `smtpcode_bounce_report_info()`,
+ * `smtpcode_bounce_report_recipient()` and `smtpcode_bounce_report_problem()`, freed with
+ * `smtpcode_bounce_report_free()`. Opaque.
+ *
+ * The report owns every string those functions give: each is UTF-8, NUL-terminated, and
+ * valid until the report is freed (not after). Never free or modify one. A report is not
+ * changed by reading it, so several threads may read one report at once; free it once,
+ * when no thread uses it any more.
+ */
+typedef struct smtpcode_bounce_report smtpcode_bounce_report;
 
 /**
  * A classifier that reads a user's rules before the built-in ones (see the rule language in
@@ -789,6 +942,198 @@ typedef struct smtpcode_provider_info {
   const char *source;
 } smtpcode_provider_info;
 
+/**
+ * The report-level fields of a bounce report, filled by `smtpcode_bounce_report_info()`.
+ *
+ * Every `const char *` field is NULL when the message does not give the value, or else a
+ * UTF-8 string owned by the report: NUL-terminated, valid until the report is freed. Its
+ * `_len` field is its length in bytes without the NUL (0 when NULL); the two differ from
+ * `strlen()` only when a hostile message put a NUL byte inside a value.
+ */
+typedef struct smtpcode_bounce_info {
+  /**
+   * The kind of message.
+   */
+  smtpcode_bounce_kind kind;
+  /**
+   * Where the recipients and diagnostics were read from.
+   */
+  smtpcode_bounce_format format;
+  /**
+   * The MTA that wrote the report (`Reporting-MTA`), or NULL.
+   */
+  const char *reporting_mta;
+  /**
+   * The length of `reporting_mta` in bytes.
+   */
+  size_t reporting_mta_len;
+  /**
+   * The bounce's own `From`, or NULL.
+   */
+  const char *from;
+  /**
+   * The length of `from` in bytes.
+   */
+  size_t from_len;
+  /**
+   * The bounce's own `Subject`, decoded, or NULL.
+   */
+  const char *subject;
+  /**
+   * The length of `subject` in bytes.
+   */
+  size_t subject_len;
+  /**
+   * The feedback type of an ARF report ("abuse", "fraud", "opt-out"...), or NULL.
+   */
+  const char *feedback_type;
+  /**
+   * The length of `feedback_type` in bytes.
+   */
+  size_t feedback_type_len;
+  /**
+   * True when the bounce includes the original message or its headers (the four
+   * `original_` fields below; each may still be NULL).
+   */
+  bool has_original;
+  /**
+   * The original message's `Message-ID`, or NULL.
+   */
+  const char *original_message_id;
+  /**
+   * The length of `original_message_id` in bytes.
+   */
+  size_t original_message_id_len;
+  /**
+   * The original message's `From`, or NULL.
+   */
+  const char *original_from;
+  /**
+   * The length of `original_from` in bytes.
+   */
+  size_t original_from_len;
+  /**
+   * The original message's `To`, or NULL.
+   */
+  const char *original_to;
+  /**
+   * The length of `original_to` in bytes.
+   */
+  size_t original_to_len;
+  /**
+   * The original message's `Subject`, decoded, or NULL.
+   */
+  const char *original_subject;
+  /**
+   * The length of `original_subject` in bytes.
+   */
+  size_t original_subject_len;
+  /**
+   * True when a limit cut something (4 MiB per message, 2 MiB per part, 50,000
+   * recipients...; see the README); a problem says what and how much.
+   */
+  bool truncated;
+  /**
+   * The number of recipients (for `smtpcode_bounce_report_recipient()`); may be 0 (an
+   * auto-reply from an unknown address, a message that is not a bounce).
+   */
+  size_t recipient_count;
+  /**
+   * The number of problems (for `smtpcode_bounce_report_problem()`): what was wrong with
+   * the message (malformed MIME, undecodable parts...) and what the limits cut. The report
+   * is then partial: whatever could still be read.
+   */
+  size_t problem_count;
+} smtpcode_bounce_info;
+
+/**
+ * One recipient of a bounce, filled by `smtpcode_bounce_report_recipient()`.
+ *
+ * The `const char *` fields follow the rules of `smtpcode_bounce_info`: NULL when absent
+ * (`recipient` never is), else owned by the report, NUL-terminated, valid until the report
+ * is freed, with the length in bytes in the `_len` field. The strings of `classification`
+ * are static, as with `smtpcode_classify()`.
+ */
+typedef struct smtpcode_bounce_recipient {
+  /**
+   * The final recipient: the address the reporting MTA tried (`Final-Recipient`). Never
+   * NULL.
+   */
+  const char *recipient;
+  /**
+   * The length of `recipient` in bytes.
+   */
+  size_t recipient_len;
+  /**
+   * The original recipient (`Original-Recipient`, an `X-Original-To`...), or NULL.
+   */
+  const char *original_recipient;
+  /**
+   * The length of `original_recipient` in bytes.
+   */
+  size_t original_recipient_len;
+  /**
+   * What happened (RFC 3464 `Action`; for plain-text bounces, as the wording says): a
+   * `smtpcode_dsn_action` value, or `SMTPCODE_NO_DSN_ACTION`.
+   */
+  uint32_t dsn_action;
+  /**
+   * True when the recipient has a status code (`Status`, or the enhanced code of the
+   * diagnostic): the three fields below.
+   */
+  bool has_status;
+  /**
+   * The status code's class: 2, 4 or 5 (0 when `has_status` is false).
+   */
+  uint8_t status_class;
+  /**
+   * The status code's subject, 0 to 999 (0 when `has_status` is false).
+   */
+  uint16_t status_subject;
+  /**
+   * The status code's detail, 0 to 999 (0 when `has_status` is false).
+   */
+  uint16_t status_detail;
+  /**
+   * The remote MTA that gave the diagnostic (`Remote-MTA`, or the host a text names), or
+   * NULL.
+   */
+  const char *remote_mta;
+  /**
+   * The length of `remote_mta` in bytes.
+   */
+  size_t remote_mta_len;
+  /**
+   * The diagnostic type in lower case ("smtp", "x-postfix"...), or NULL.
+   */
+  const char *diagnostic_type;
+  /**
+   * The length of `diagnostic_type` in bytes.
+   */
+  size_t diagnostic_type_len;
+  /**
+   * The diagnostic text (`Diagnostic-Code`, or the text a plain-text bounce gives), or
+   * NULL. Recipients that a notice gives one reason for share one string.
+   */
+  const char *diagnostic;
+  /**
+   * The length of `diagnostic` in bytes.
+   */
+  size_t diagnostic_len;
+  /**
+   * The SMTP command that got the reply, when the MTA says which: a `smtpcode_command`
+   * value, or `SMTPCODE_NO_COMMAND`.
+   */
+  uint32_t command;
+  /**
+   * The classification of the diagnostic with the command as context: what
+   * `smtpcode_classify()` gives. For feedback reports, auto-replies and recipients
+   * without any diagnostic or status, the classification of nothing (outcome unknown,
+   * bounce none).
+   */
+  struct smtpcode_classification classification;
+} smtpcode_bounce_recipient;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -959,6 +1304,25 @@ const char *smtpcode_basis_str(uint32_t basis);
 const char *smtpcode_code_status_str(uint32_t status);
 
 /**
+ * The snake_case name of a `smtpcode_bounce_kind` value ("delivery_failure"), or NULL when
+ * `kind` is out of range. The string is static: do not free it. Thread-safe.
+ */
+const char *smtpcode_bounce_kind_str(uint32_t kind);
+
+/**
+ * The snake_case name of a `smtpcode_bounce_format` value ("rfc3464"), or NULL when
+ * `format` is out of range. The string is static: do not free it. Thread-safe.
+ */
+const char *smtpcode_bounce_format_str(uint32_t format);
+
+/**
+ * The snake_case name of a `smtpcode_dsn_action` value ("failed"), or NULL when `action` is
+ * out of range (`SMTPCODE_NO_DSN_ACTION` included). The string is static: do not free it.
+ * Thread-safe.
+ */
+const char *smtpcode_dsn_action_str(uint32_t action);
+
+/**
  * A short English description of a `smtpcode_status` value, for logs ("not found: ...").
  * Never NULL: a value that is not a status gives "unknown status". The string is static:
  * do not free it. Thread-safe.
@@ -977,6 +1341,120 @@ const char *smtpcode_version(void);
  * at daemon start-up if the first request matters. Thread-safe. Returns `SMTPCODE_STATUS_OK`.
  */
 smtpcode_status smtpcode_warm_up(void);
+
+/**
+ * Parses a whole bounce email — an RFC 3464 delivery status notification, the plain-text
+ * bounce of an MTA or provider, an ARF feedback report, an Amazon SES notification, an
+ * auto-reply, or any other message — into a new report, `*out`: its kind and, for each
+ * recipient, the RFC 3464 fields and the classification of the diagnostic (with the SMTP
+ * command as context), the same as the Rust `smtpcode::bounce::parse`.
+ *
+ * `buf`/`len`: the raw message (RFC 5322 bytes, CRLF or LF line ends, an mbox "From " line
+ * allowed in front); not NUL-terminated, any bytes. Only the first 4 MiB are read (see the
+ * README's limits); time and memory are linear in `len`.
+ * `out`: written only when the result is `SMTPCODE_STATUS_OK`; read the report with the
+ * `smtpcode_bounce_report_*` functions and free it with `smtpcode_bounce_report_free()`.
+ *
+ * Returns `SMTPCODE_STATUS_OK` for every message, malformed ones included (the report is
+ * then partial and says why in its problems); `SMTPCODE_STATUS_EMPTY_INPUT` when the input
+ * is empty or only white space; `SMTPCODE_STATUS_NOT_A_MESSAGE` when it does not start with
+ * header fields; `SMTPCODE_STATUS_NULL_ARGUMENT` when `out` is NULL or `buf` is NULL with
+ * `len > 0`; `SMTPCODE_STATUS_INVALID_ARGUMENT` when `len` is above `PTRDIFF_MAX`.
+ * Thread-safe; `buf` may be reused as soon as the call returns.
+ *
+ * # Safety
+ *
+ * `buf` must be NULL or point to `len` readable bytes; `out` must be NULL or point to a
+ * writable pointer.
+ */
+smtpcode_status smtpcode_bounce_parse(const char *buf,
+                                      size_t len,
+                                      struct smtpcode_bounce_report **out);
+
+/**
+ * Like `smtpcode_bounce_parse()`, with the classifier's rules read before the built-in ones
+ * when the recipients' diagnostics are classified. Same arguments, results and guarantees,
+ * plus `classifier`, which may be shared by any number of threads; the report does not
+ * depend on the classifier once made (it may be freed first).
+ *
+ * Returns `SMTPCODE_STATUS_NULL_ARGUMENT` when `classifier` or `out` is NULL.
+ *
+ * # Safety
+ *
+ * `classifier` must be NULL or a live classifier; `buf` must be NULL or point to `len`
+ * readable bytes; `out` must be NULL or point to a writable pointer.
+ */
+smtpcode_status smtpcode_classifier_bounce_parse(const struct smtpcode_classifier *classifier,
+                                                 const char *buf,
+                                                 size_t len,
+                                                 struct smtpcode_bounce_report **out);
+
+/**
+ * Frees a report made by `smtpcode_bounce_parse()` or `smtpcode_classifier_bounce_parse()`,
+ * and with it every string it gave. NULL is accepted and ignored. The report must not be in
+ * use by another thread, nor used again. (The strings of the classifications stay valid:
+ * they are static.)
+ *
+ * # Safety
+ *
+ * `report` must be NULL or a pointer returned by a bounce parse function that was not freed
+ * yet.
+ */
+void smtpcode_bounce_report_free(struct smtpcode_bounce_report *report);
+
+/**
+ * The report-level fields of a bounce report, into `*out`: kind, format, reporting MTA,
+ * the bounce's own From and Subject, the ARF feedback type, the original message's headers,
+ * whether a limit cut something, and the numbers of recipients and problems. The strings
+ * belong to the report (valid until it is freed).
+ *
+ * Returns `SMTPCODE_STATUS_OK`, or `SMTPCODE_STATUS_NULL_ARGUMENT` when `report` or `out`
+ * is NULL. Thread-safe.
+ *
+ * # Safety
+ *
+ * `report` must be NULL or a live report; `out` must be NULL or point to a writable
+ * `smtpcode_bounce_info`.
+ */
+smtpcode_status smtpcode_bounce_report_info(const struct smtpcode_bounce_report *report,
+                                            struct smtpcode_bounce_info *out);
+
+/**
+ * Recipient `index` (0 to `recipient_count - 1`, in the order of the message) of a bounce
+ * report, into `*out`. The strings belong to the report (valid until it is freed).
+ *
+ * Returns `SMTPCODE_STATUS_OK`, `SMTPCODE_STATUS_NOT_FOUND` past the last recipient (which
+ * also ends a loop such as
+ * `for (i = 0; smtpcode_bounce_report_recipient(report, i, &r) == SMTPCODE_STATUS_OK; i++)`),
+ * or `SMTPCODE_STATUS_NULL_ARGUMENT` when `report` or `out` is NULL. Thread-safe.
+ *
+ * # Safety
+ *
+ * `report` must be NULL or a live report; `out` must be NULL or point to a writable
+ * `smtpcode_bounce_recipient`.
+ */
+smtpcode_status smtpcode_bounce_report_recipient(const struct smtpcode_bounce_report *report,
+                                                 size_t index,
+                                                 struct smtpcode_bounce_recipient *out);
+
+/**
+ * Problem `index` (0 to `problem_count - 1`) of a bounce report: what was wrong with the
+ * message, or what a limit cut and how much, in English ("multipart/report without parts
+ * (boundary missing or not found); read as text"). `*out` gets the string (owned by the
+ * report, NUL-terminated, valid until the report is freed) and `*out_len` its length in
+ * bytes; both are written only on success.
+ *
+ * Returns `SMTPCODE_STATUS_OK`, `SMTPCODE_STATUS_NOT_FOUND` past the last problem, or
+ * `SMTPCODE_STATUS_NULL_ARGUMENT` when `report`, `out` or `out_len` is NULL. Thread-safe.
+ *
+ * # Safety
+ *
+ * `report` must be NULL or a live report; `out` and `out_len` must be NULL or writable.
+ */
+smtpcode_status smtpcode_bounce_report_problem(const struct smtpcode_bounce_report *report,
+                                               size_t index,
+                                               const char **out,
+                                               size_t *out_len);
 
 /**
  * Loads a rule file (tab-separated, a header line with at least `id`, `pattern` and

@@ -12,6 +12,8 @@
 # 4. Runs the pytest suite (bindings/python/tests) on each, and mypy.stubtest plus mypy over
 #    the tests on the newest (with pyarrow on each, and pandas, Polars, DuckDB on the newest).
 # 5. Runs the Spark test once, on the newest (tests/test_spark.py, $SMTPCODE_SPARK).
+# 6. Builds the release wheel with `maturin build --release`, installs it into a fresh venv
+#    (with its `smtpcode` command) and runs the command and API tests there.
 #
 # Venvs, the sdist and the wheel go to .venv-python/ (gitignored); cargo builds into
 # target/py unless CARGO_TARGET_DIR says otherwise.
@@ -94,7 +96,7 @@ import pathlib, sys, tarfile
 sdist, root = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 with tarfile.open(sdist) as t:
     names = {n.split("/", 1)[1] for n in t.getnames() if "/" in n}
-need = {"crates/smtpcode/Cargo.toml", "crates/smtpcode/build/main.rs", "crates/smtpcode/src/rules/lang.rs", "crates/smtpcode/src/lib.rs",
+need = {"crates/smtpcode/Cargo.toml", "crates/smtpcode-cli/Cargo.toml", "crates/smtpcode-cli/src/main.rs", "crates/smtpcode/build/main.rs", "crates/smtpcode/src/rules/lang.rs", "crates/smtpcode/src/lib.rs",
         "bindings/python/Cargo.toml", "bindings/python/src/lib.rs", "pyproject.toml",
         "python/smtpcode/__init__.py", "python/smtpcode/py.typed",
         "python/smtpcode/_smtpcode.pyi", "python/smtpcode/_enums.pyi"}
@@ -182,4 +184,19 @@ newest_venv="$WORK/cp${versions[$newest_i]}"
 say "CPython ${versions[$newest_i]}: the Spark test (tests/test_spark.py)"
 (cd "$WORK" && SMTPCODE_SPARK=1 SMTPCODE_REQUIRE_ARROW=1 \
     "$newest_venv/bin/python" -m pytest "$PKG/tests/test_spark.py" -q -rs -p no:cacheprovider)
-say "passed on CPython ${tested[*]} with $(basename "$wheel")"
+
+# --- The release wheel of `maturin build --release`, in a fresh venv -------------------------
+# The wheel a release process uploads: built by maturin itself from the repository, installed
+# into a venv made for it (removed first), where the package and its `smtpcode` command are
+# checked against the binary (tests/test_cli.py) with the API tests.
+"$build/bin/maturin" build --release -q -m "$PKG/Cargo.toml" -o "$dist/release"
+release_wheel=$(ls "$dist"/release/smtpcode-*.whl)
+fresh="$WORK/fresh"
+rm -rf "$fresh"
+"${pythons[$newest_i]}" -m venv "$fresh"
+"$fresh/bin/python" -m pip install -q "$release_wheel" pytest hypothesis
+say "$(basename "$release_wheel") in a fresh venv: the smtpcode command and the API"
+[ -x "$fresh/bin/smtpcode" ] || { say "the wheel installed no smtpcode command" >&2; exit 1; }
+(cd "$WORK" && "$fresh/bin/python" -m pytest "$PKG/tests/test_cli.py" "$PKG/tests/test_api.py" \
+    -q -p no:cacheprovider)
+say "passed on CPython ${tested[*]} with $(basename "$wheel"), and $(basename "$release_wheel") fresh"

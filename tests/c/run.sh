@@ -11,10 +11,12 @@
 #     the shared library and once against the static one, and runs both;
 #  5. builds and runs a C++ caller (tests/c/header_cxx.cpp);
 #  6. builds examples/c/classify_lines.c the same way and checks that its output is the
-#     `smtpcode classify --format tsv` output for the same lines; compiles and runs the C
-#     example of README.md;
-#  7. runs the suite under AddressSanitizer + UndefinedBehaviorSanitizer, and under valgrind
-#     memcheck (installed with apt-get when missing) with zero errors and zero leaks.
+#     `smtpcode classify --format tsv` output for the same lines; builds
+#     examples/c/bounce_report.c and checks that it reads every bounce of tests/data/bounces
+#     as `smtpcode bounce` does; compiles and runs the C example of README.md;
+#  7. runs the suite (bounce reports included) under AddressSanitizer +
+#     UndefinedBehaviorSanitizer, and the suite and both examples under valgrind memcheck
+#     (installed with apt-get when missing) with zero errors and zero leaks.
 #
 # Honours CARGO, CARGO_TARGET_DIR (default target/), CC, CXX and PYTHON. Work files go to
 # $CARGO_TARGET_DIR/c-tests.
@@ -119,6 +121,51 @@ lines=$(wc -l <"$work/lines.c.tsv")
 [ "$lines" -eq "$(($(wc -l <"$work/lines.txt") + 2))" ] || fail "classify_lines dropped lines"
 echo "ok: $((lines - 1)) lines, the same as smtpcode classify (with and without a command)"
 
+step "examples/c/bounce_report.c agrees with smtpcode bounce on every fixture"
+"$CC" $STRICT $cflags examples/c/bounce_report.c -o "$work/bounce_report" $libs
+# The command's JSON records, projected onto the example's columns (by field name, so that
+# the comparison does not depend on the order of the command's TSV columns).
+project='
+import json, sys
+cols = ["kind", "format", "recipient", "dsn_action", "status", "command", "code", "enhanced",
+        "outcome", "bounce", "reason", "action", "retry", "provider", "rule"]
+print("\t".join(cols))
+for line in sys.stdin:
+    rec = json.loads(line)
+    if rec.get("recipient") is None:
+        print("\t".join([rec["kind"], rec["format"]] + [""] * (len(cols) - 2)))
+        continue
+    out = []
+    for c in cols:
+        v = rec.get(c)
+        if v is None:
+            v = ""
+        elif isinstance(v, bool):
+            v = "true" if v else "false"
+        out.append(str(v).translate({0: " ", 9: " ", 10: " ", 13: " "}))  # as the example
+    print("\t".join(out))
+'
+fixtures=0
+for eml in tests/data/bounces/*.eml; do
+    name=$(basename "$eml" .eml)
+    "$target/debug/smtpcode" bounce --format json "$eml" | "$PYTHON" -c "$project" \
+        >"$work/bounce.$name.rust.tsv"
+    LD_LIBRARY_PATH=$libdir "$work/bounce_report" "$eml" >"$work/bounce.$name.c.tsv" \
+        2>"$work/bounce.$name.c.err"
+    LD_LIBRARY_PATH=$libdir "$work/bounce_report" <"$eml" 2>/dev/null |
+        cmp -s - "$work/bounce.$name.c.tsv" || fail "bounce_report reads stdin and files apart"
+    diff -u "$work/bounce.$name.rust.tsv" "$work/bounce.$name.c.tsv" ||
+        fail "bounce_report differs from smtpcode bounce on $eml"
+    fixtures=$((fixtures + 1))
+done
+[ "$fixtures" -ge 10 ] || fail "only $fixtures bounce fixtures"
+if printf 'no header here, just prose\n' | LD_LIBRARY_PATH=$libdir "$work/bounce_report" \
+    >/dev/null 2>"$work/bounce.prose.err"; then
+    fail "bounce_report accepted prose as a message"
+fi
+grep -q '^not a message' "$work/bounce.prose.err" || fail "bounce_report: no 'not a message' error"
+echo "ok: $fixtures fixtures, the same recipients and classifications as smtpcode bounce"
+
 step "the README's first program compiles and runs"
 awk '/<!-- test-c:/ { on = 1; next } on && /^```c$/ { copy = 1; next }
      copy && /^```$/ { exit } copy { print }' README.md >"$work/readme_example.c"
@@ -150,7 +197,7 @@ fi
 memcheck() { # LOG PROGRAM...: run under memcheck, print the summary, fail on any error or leak
     log=$1
     shift
-    if ! valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all \
+    if ! valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all --num-callers=40 \
         --suppressions="$root/tests/c/valgrind.supp" \
         --show-leak-kinds=all --log-file="$log" "$@"; then
         cat "$log" >&2
@@ -165,6 +212,11 @@ memcheck "$work/valgrind-suite.log" "$work/test_valgrind"
     LD_LIBRARY_PATH=$libdir
     export LD_LIBRARY_PATH
     memcheck "$work/valgrind-example.log" "$work/classify_lines" <"$work/lines.txt" >/dev/null
+    for eml in tests/data/bounces/*.eml; do
+        memcheck "$work/valgrind-bounce.log" "$work/bounce_report" "$eml" >/dev/null 2>&1 ||
+            fail "valgrind: bounce_report $eml (log: $work/valgrind-bounce.log)"
+    done
+    echo "  valgrind bounce_report: $(ls tests/data/bounces/*.eml | wc -l) messages, no errors, no leaks" >&2
 )
 echo "ok: no errors, no leaks"
 

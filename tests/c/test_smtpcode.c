@@ -7,13 +7,15 @@
  * linked against the static library, the shared library, under AddressSanitizer +
  * UndefinedBehaviorSanitizer, and run under valgrind memcheck (tests/c/run.sh).
  *
- * golden_cases.h is generated at build time from the tests/data TSV files by tests/c/gen_cases.py.
+ * golden_cases.h is generated at build time from the tests/data TSV files by tests/c/gen_cases.py;
+ * it also gives the paths of the user rule file and of the bounce fixtures (tests/data/bounces).
  *
  * Every input is handed to the library in a heap buffer of exactly its length (no NUL after
  * it), so valgrind catches any read past `len`.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -156,6 +158,7 @@ static void test_status_str(void) {
         SMTPCODE_STATUS_INVALID_ARGUMENT, SMTPCODE_STATUS_NOT_FOUND,
         SMTPCODE_STATUS_EMPTY_INPUT, SMTPCODE_STATUS_NO_CODE,
         SMTPCODE_STATUS_PANIC,       SMTPCODE_STATUS_BAD_RULES,
+        SMTPCODE_STATUS_NOT_A_MESSAGE,
     };
     CHECK(SMTPCODE_STATUS_OK == 0);
     for (s = 0; s < sizeof all / sizeof all[0]; s++) {
@@ -167,7 +170,7 @@ static void test_status_str(void) {
         }
     }
     CHECK(streq(smtpcode_status_str(SMTPCODE_STATUS_OK), "ok"));
-    CHECK(streq(smtpcode_status_str(SMTPCODE_STATUS_BAD_RULES + 1), "unknown status"));
+    CHECK(streq(smtpcode_status_str(SMTPCODE_STATUS_NOT_A_MESSAGE + 1), "unknown status"));
     CHECK(streq(smtpcode_status_str(UINT32_MAX), "unknown status"));
 }
 
@@ -835,6 +838,425 @@ static void test_user_rules(void) {
     }
 }
 
+/* ---- whole bounce emails ------------------------------------------------------------ */
+
+/* The bytes of a file in a heap buffer of exactly its size (NULL when it cannot be read). */
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    if (!f) {
+        return NULL;
+    }
+    for (;;) {
+        size_t got;
+        if (n == cap) {
+            char *bigger;
+            cap = cap ? cap * 2 : 4096;
+            bigger = realloc(buf, cap);
+            if (!bigger) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = bigger;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) {
+            break;
+        }
+    }
+    fclose(f);
+    *len = n;
+    {
+        /* Exactly n bytes, so that a read past the end is caught. */
+        char *exact = dup_exact(buf, n);
+        free(buf);
+        return exact;
+    }
+}
+
+static char *read_fixture(const char *name, size_t *len) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", BOUNCES_DIR, name);
+    return read_file(path, len);
+}
+
+/* A string of a report: NULL with length 0, or `len` bytes followed by a NUL. */
+static int valid_owned(const char *p, size_t len) {
+    if (!p) {
+        return len == 0;
+    }
+    return p[len] == '\0';
+}
+
+/* Everything a report gives is readable and consistent: the counts match the accessors,
+ * every string ends with a NUL at its length, every enum value has a name, the
+ * classifications are valid, and the accessors leave `out` alone past the end. Returns the
+ * number of recipients. */
+static size_t check_report(const smtpcode_bounce_report *report, const char *name) {
+    smtpcode_bounce_info info;
+    smtpcode_bounce_recipient r;
+    const char *problem = NULL;
+    size_t i, problem_len = 0;
+    CHECK(smtpcode_bounce_report_info(report, &info) == SMTPCODE_STATUS_OK);
+    CHECK(smtpcode_bounce_kind_str(info.kind) != NULL);
+    CHECK(smtpcode_bounce_format_str(info.format) != NULL);
+    CHECK(valid_owned(info.reporting_mta, info.reporting_mta_len));
+    CHECK(valid_owned(info.from, info.from_len));
+    CHECK(valid_owned(info.subject, info.subject_len));
+    CHECK(valid_owned(info.feedback_type, info.feedback_type_len));
+    CHECK(valid_owned(info.original_message_id, info.original_message_id_len));
+    CHECK(valid_owned(info.original_from, info.original_from_len));
+    CHECK(valid_owned(info.original_to, info.original_to_len));
+    CHECK(valid_owned(info.original_subject, info.original_subject_len));
+    CHECK(info.has_original || (!info.original_message_id && !info.original_from &&
+                                !info.original_to && !info.original_subject));
+    for (i = 0; smtpcode_bounce_report_recipient(report, i, &r) == SMTPCODE_STATUS_OK; i++) {
+        if (!r.recipient || !valid_owned(r.recipient, r.recipient_len) ||
+            !valid_owned(r.original_recipient, r.original_recipient_len) ||
+            !valid_owned(r.remote_mta, r.remote_mta_len) ||
+            !valid_owned(r.diagnostic_type, r.diagnostic_type_len) ||
+            !valid_owned(r.diagnostic, r.diagnostic_len) ||
+            !valid_classification(&r.classification)) {
+            printf("  %s: recipient %u is not valid\n", name, (unsigned)i);
+            check_failures++;
+        }
+        CHECK(r.dsn_action == SMTPCODE_NO_DSN_ACTION || smtpcode_dsn_action_str(r.dsn_action));
+        CHECK(r.command == SMTPCODE_NO_COMMAND || smtpcode_command_str(r.command));
+        CHECK(r.has_status ? (r.status_class == 2 || r.status_class == 4 || r.status_class == 5)
+                           : (r.status_class == 0 && r.status_subject == 0 &&
+                              r.status_detail == 0));
+    }
+    CHECK(i == info.recipient_count);
+    POISON(r);
+    CHECK(smtpcode_bounce_report_recipient(report, info.recipient_count, &r) ==
+          SMTPCODE_STATUS_NOT_FOUND);
+    CHECK(smtpcode_bounce_report_recipient(report, SIZE_MAX, &r) == SMTPCODE_STATUS_NOT_FOUND);
+    CHECK(UNTOUCHED(r));
+    for (i = 0; i < info.problem_count; i++) {
+        CHECK(smtpcode_bounce_report_problem(report, i, &problem, &problem_len) ==
+              SMTPCODE_STATUS_OK);
+        CHECK(problem && problem_len > 0 && valid_owned(problem, problem_len));
+    }
+    problem = NULL;
+    problem_len = 7;
+    CHECK(smtpcode_bounce_report_problem(report, info.problem_count, &problem, &problem_len) ==
+          SMTPCODE_STATUS_NOT_FOUND);
+    CHECK(problem == NULL && problem_len == 7);
+    return info.recipient_count;
+}
+
+/* Every fixture of tests/data/bounces parses, and its report is consistent. */
+static void test_bounce_fixtures(void) {
+    DIR *dir = opendir(BOUNCES_DIR);
+    struct dirent *e;
+    int files = 0;
+    size_t recipients = 0;
+    CHECK(dir != NULL);
+    if (!dir) {
+        return;
+    }
+    while ((e = readdir(dir)) != NULL) {
+        size_t n = strlen(e->d_name), len = 0;
+        char *raw;
+        smtpcode_bounce_report *report = NULL;
+        if (n < 4 || strcmp(e->d_name + n - 4, ".eml") != 0) {
+            continue;
+        }
+        raw = read_fixture(e->d_name, &len);
+        CHECK(raw != NULL);
+        if (!raw) {
+            continue;
+        }
+        if (smtpcode_bounce_parse(raw, len, &report) != SMTPCODE_STATUS_OK || !report) {
+            printf("  %s: not parsed\n", e->d_name);
+            check_failures++;
+        } else {
+            recipients += check_report(report, e->d_name);
+        }
+        smtpcode_bounce_report_free(report);
+        free(raw);
+        files++;
+    }
+    closedir(dir);
+    CHECK(files >= 10);
+    CHECK(recipients >= (size_t)files);
+}
+
+/* The Postfix RFC 3464 report, field by field (the values of crates/smtpcode/tests/bounce.rs). */
+static void test_bounce_postfix(void) {
+    size_t len = 0;
+    char *raw = read_fixture("postfix-dsn.eml", &len);
+    smtpcode_bounce_report *report = NULL;
+    smtpcode_bounce_info info;
+    smtpcode_bounce_recipient jane, full;
+    CHECK(raw != NULL);
+    if (!raw) {
+        return;
+    }
+    CHECK(smtpcode_bounce_parse(raw, len, &report) == SMTPCODE_STATUS_OK);
+    /* The report holds its own copies: the caller's buffer may go at once. */
+    memset(raw, 'x', len);
+    free(raw);
+    CHECK(report != NULL);
+    if (!report) {
+        return;
+    }
+    CHECK(smtpcode_bounce_report_info(report, &info) == SMTPCODE_STATUS_OK);
+    CHECK(info.kind == SMTPCODE_BOUNCE_KIND_DELIVERY_FAILURE);
+    CHECK(info.format == SMTPCODE_BOUNCE_FORMAT_RFC3464);
+    CHECK(streq(smtpcode_bounce_kind_str(info.kind), "delivery_failure"));
+    CHECK(streq(smtpcode_bounce_format_str(info.format), "rfc3464"));
+    CHECK(streq(info.reporting_mta, "mx.example.org") && info.reporting_mta_len == 14);
+    CHECK(info.has_original);
+    CHECK(streq(info.original_message_id, "<figures-2025@example.org>"));
+    CHECK(streq(info.original_subject, "Quarterly figures"));
+    CHECK(streq(info.original_to, "jane@example.com, full@example.net"));
+    CHECK(!info.truncated);
+    CHECK(info.recipient_count == 2);
+
+    CHECK(smtpcode_bounce_report_recipient(report, 0, &jane) == SMTPCODE_STATUS_OK);
+    CHECK(streq(jane.recipient, "jane@example.com") && jane.recipient_len == 16);
+    CHECK(streq(jane.original_recipient, "Jane@Example.com"));
+    CHECK(jane.dsn_action == SMTPCODE_DSN_ACTION_FAILED);
+    CHECK(streq(smtpcode_dsn_action_str(jane.dsn_action), "failed"));
+    CHECK(jane.has_status && jane.status_class == 5 && jane.status_subject == 1 &&
+          jane.status_detail == 1);
+    CHECK(streq(jane.remote_mta, "mx.example.com"));
+    CHECK(streq(jane.diagnostic_type, "smtp"));
+    CHECK(streq(jane.diagnostic, "550 5.1.1 <jane@example.com>: Recipient address rejected: "
+                                 "User unknown in local recipient table"));
+    CHECK(jane.classification.code == 550);
+    CHECK(jane.classification.reason == SMTPCODE_REASON_MAILBOX_UNKNOWN);
+    CHECK(jane.classification.bounce == SMTPCODE_BOUNCE_HARD);
+
+    CHECK(smtpcode_bounce_report_recipient(report, 1, &full) == SMTPCODE_STATUS_OK);
+    CHECK(streq(full.recipient, "full@example.net"));
+    CHECK(full.original_recipient == NULL && full.original_recipient_len == 0);
+    /* The DSN's diagnostic has no command; the text part says "in reply to RCPT TO command". */
+    CHECK(full.command == SMTPCODE_COMMAND_RCPT);
+    CHECK(full.classification.reason == SMTPCODE_REASON_MAILBOX_FULL);
+    CHECK(full.classification.bounce == SMTPCODE_BOUNCE_SOFT);
+    smtpcode_bounce_report_free(report);
+}
+
+/* What is not a message, NULL and out-of-range arguments: the status, `out` untouched. */
+static void test_bounce_errors(void) {
+    smtpcode_bounce_report *untouched = (smtpcode_bounce_report *)&check_failures;
+    smtpcode_bounce_report *out = untouched;
+    smtpcode_bounce_report *report = NULL;
+    smtpcode_bounce_info info;
+    smtpcode_bounce_recipient r;
+    const char *p = NULL;
+    size_t plen = 0;
+    const char *blank = " \r\n\t\r\n";
+    const char *prose = "This is no email: just a line of prose.\n";
+    const char *ok = "From: a@example.com\nSubject: hello\n\nHi.\n";
+    char *buf;
+
+    CHECK(smtpcode_bounce_parse(NULL, 0, &out) == SMTPCODE_STATUS_EMPTY_INPUT);
+    buf = dup_exact(blank, strlen(blank));
+    CHECK(smtpcode_bounce_parse(buf, strlen(blank), &out) == SMTPCODE_STATUS_EMPTY_INPUT);
+    free(buf);
+    buf = dup_exact(prose, strlen(prose));
+    CHECK(smtpcode_bounce_parse(buf, strlen(prose), &out) == SMTPCODE_STATUS_NOT_A_MESSAGE);
+    CHECK(smtpcode_bounce_parse(NULL, 5, &out) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(smtpcode_bounce_parse(buf, (size_t)PTRDIFF_MAX + 1, &out) ==
+          SMTPCODE_STATUS_INVALID_ARGUMENT);
+    CHECK(smtpcode_bounce_parse(buf, strlen(prose), NULL) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(smtpcode_classifier_bounce_parse(NULL, buf, strlen(prose), &out) ==
+          SMTPCODE_STATUS_NULL_ARGUMENT);
+    free(buf);
+    CHECK(out == untouched);
+    CHECK(streq(smtpcode_status_str(SMTPCODE_STATUS_NOT_A_MESSAGE),
+                "not a message: the input does not start with email header fields"));
+
+    /* An ordinary message is a report of kind not_bounce, without recipients. */
+    buf = dup_exact(ok, strlen(ok));
+    CHECK(smtpcode_bounce_parse(buf, strlen(ok), &report) == SMTPCODE_STATUS_OK);
+    free(buf);
+    CHECK(report != NULL);
+    if (!report) {
+        return;
+    }
+    CHECK(smtpcode_bounce_report_info(report, &info) == SMTPCODE_STATUS_OK);
+    CHECK(info.kind == SMTPCODE_BOUNCE_KIND_NOT_BOUNCE && info.recipient_count == 0);
+    CHECK(streq(info.subject, "hello") && streq(info.from, "a@example.com"));
+
+    POISON(info);
+    CHECK(smtpcode_bounce_report_info(NULL, &info) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(smtpcode_bounce_report_info(report, NULL) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(UNTOUCHED(info));
+    POISON(r);
+    CHECK(smtpcode_bounce_report_recipient(NULL, 0, &r) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(smtpcode_bounce_report_recipient(report, 0, NULL) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(smtpcode_bounce_report_recipient(report, 0, &r) == SMTPCODE_STATUS_NOT_FOUND);
+    CHECK(UNTOUCHED(r));
+    CHECK(smtpcode_bounce_report_problem(NULL, 0, &p, &plen) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(smtpcode_bounce_report_problem(report, 0, NULL, &plen) ==
+          SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(smtpcode_bounce_report_problem(report, 0, &p, NULL) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(p == NULL && plen == 0);
+    smtpcode_bounce_report_free(report);
+    smtpcode_bounce_report_free(NULL);
+
+    CHECK(smtpcode_bounce_kind_str(SMTPCODE_BOUNCE_KIND_NOT_BOUNCE + 1) == NULL);
+    CHECK(smtpcode_bounce_format_str(SMTPCODE_BOUNCE_FORMAT_NONE + 1) == NULL);
+    CHECK(smtpcode_dsn_action_str(SMTPCODE_NO_DSN_ACTION) == NULL);
+    CHECK(streq(smtpcode_dsn_action_str(SMTPCODE_DSN_ACTION_DELAYED), "delayed"));
+}
+
+/* Every prefix of a bounce (cut every 61 bytes, in a buffer of exactly that size): a status,
+ * never a crash or a read past the end; a report when the status is OK. */
+static void test_bounce_cut_anywhere(void) {
+    size_t len = 0, cut;
+    char *raw = read_fixture("postfix-dsn.eml", &len);
+    int reports = 0;
+    CHECK(raw != NULL);
+    if (!raw) {
+        return;
+    }
+    for (cut = 0;; cut = cut + 61 < len ? cut + 61 : len) {
+        char *buf = dup_exact(raw, cut);
+        smtpcode_bounce_report *report = NULL;
+        smtpcode_status st = smtpcode_bounce_parse(buf, cut, &report);
+        free(buf);
+        if (st == SMTPCODE_STATUS_OK) {
+            CHECK(report != NULL);
+            if (report) {
+                check_report(report, "postfix-dsn.eml (cut)");
+                reports++;
+            }
+            smtpcode_bounce_report_free(report);
+        } else {
+            CHECK(report == NULL);
+            CHECK(st == SMTPCODE_STATUS_EMPTY_INPUT || st == SMTPCODE_STATUS_NOT_A_MESSAGE);
+        }
+        if (cut == len) {
+            break;
+        }
+    }
+    CHECK(reports > 10);
+    free(raw);
+}
+
+/* A bounce read with a user's rules: the rule decides the diagnostic's reason (as in
+ * crates/smtpcode/tests/user_rules.rs); the report outlives the classifier. */
+static void test_bounce_user_rules(void) {
+    const char *raw =
+        "From: MAILER-DAEMON@mx.acme.example\r\nTo: sender@example.com\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n"
+        "--b\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+        "--b\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.acme.example\r\n\r\n"
+        "Final-Recipient: rfc822; jane@acme.example\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 ACME-GW-410 user has left the company\r\n--b--\r\n";
+    const char *path = USER_RULES_PATH;
+    char err[128];
+    smtpcode_classifier *c = NULL;
+    smtpcode_bounce_report *plain = NULL, *ruled = NULL;
+    smtpcode_bounce_recipient r;
+    char *buf = dup_exact(raw, strlen(raw));
+
+    CHECK(smtpcode_classifier_new_from_file(path, strlen(path), err, sizeof err, &c) ==
+          SMTPCODE_STATUS_OK);
+    if (!c) {
+        printf("  %s\n", err);
+        check_failures++;
+        free(buf);
+        return;
+    }
+    CHECK(smtpcode_bounce_parse(buf, strlen(raw), &plain) == SMTPCODE_STATUS_OK);
+    CHECK(smtpcode_classifier_bounce_parse(c, buf, strlen(raw), &ruled) == SMTPCODE_STATUS_OK);
+    CHECK(smtpcode_classifier_bounce_parse(c, buf, strlen(raw), NULL) ==
+          SMTPCODE_STATUS_NULL_ARGUMENT);
+    free(buf);
+    smtpcode_classifier_free(c);
+    if (!plain || !ruled) {
+        check_failures++;
+        smtpcode_bounce_report_free(plain);
+        smtpcode_bounce_report_free(ruled);
+        return;
+    }
+    CHECK(smtpcode_bounce_report_recipient(plain, 0, &r) == SMTPCODE_STATUS_OK);
+    CHECK(r.classification.reason == SMTPCODE_REASON_MAILBOX_UNKNOWN);
+    CHECK(smtpcode_bounce_report_recipient(ruled, 0, &r) == SMTPCODE_STATUS_OK);
+    CHECK(streq(r.recipient, "jane@acme.example"));
+    CHECK(r.classification.reason == SMTPCODE_REASON_MAILBOX_MOVED);
+    CHECK(streq(r.classification.rule, "acme.retired"));
+    smtpcode_bounce_report_free(plain);
+    smtpcode_bounce_report_free(ruled);
+}
+
+/* Threads: several threads parse the same bounce and read one shared report at once. */
+struct bounce_job {
+    const char *raw;
+    size_t len;
+    const smtpcode_bounce_report *shared;
+};
+
+static void *parse_bounces(void *arg) {
+    const struct bounce_job *job = arg;
+    intptr_t mismatches = 0;
+    int round;
+    for (round = 0; round < 20; round++) {
+        smtpcode_bounce_report *mine = NULL;
+        smtpcode_bounce_recipient a, b;
+        size_t i;
+        if (smtpcode_bounce_parse(job->raw, job->len, &mine) != SMTPCODE_STATUS_OK) {
+            mismatches++;
+            continue;
+        }
+        for (i = 0; smtpcode_bounce_report_recipient(job->shared, i, &a) == SMTPCODE_STATUS_OK;
+             i++) {
+            if (smtpcode_bounce_report_recipient(mine, i, &b) != SMTPCODE_STATUS_OK ||
+                strcmp(a.recipient, b.recipient) != 0 ||
+                !same_classification(&a.classification, &b.classification)) {
+                mismatches++;
+            }
+        }
+        if (i != 2) {
+            mismatches++;
+        }
+        smtpcode_bounce_report_free(mine);
+    }
+    return (void *)mismatches;
+}
+
+static void test_bounce_threads(void) {
+    struct bounce_job job;
+    smtpcode_bounce_report *shared = NULL;
+    pthread_t threads[THREADS];
+    size_t len = 0;
+    char *raw = read_fixture("postfix-dsn.eml", &len);
+    int t;
+    CHECK(raw != NULL);
+    if (!raw) {
+        return;
+    }
+    CHECK(smtpcode_bounce_parse(raw, len, &shared) == SMTPCODE_STATUS_OK);
+    if (!shared) {
+        free(raw);
+        return;
+    }
+    job.raw = raw;
+    job.len = len;
+    job.shared = shared;
+    for (t = 0; t < THREADS; t++) {
+        CHECK(pthread_create(&threads[t], NULL, parse_bounces, &job) == 0);
+    }
+    for (t = 0; t < THREADS; t++) {
+        void *mismatches = NULL;
+        CHECK(pthread_join(threads[t], &mismatches) == 0);
+        CHECK((intptr_t)mismatches == 0);
+    }
+    smtpcode_bounce_report_free(shared);
+    free(raw);
+}
+
 int main(void) {
     int passed = 0, failed = 0;
     /* The golden cases run first, before smtpcode_warm_up(): the first classification builds
@@ -855,6 +1277,12 @@ int main(void) {
     run_test(test_warm_up, "warm_up", &passed, &failed);
     run_test(test_threads, "threads", &passed, &failed);
     run_test(test_user_rules, "user_rules", &passed, &failed);
+    run_test(test_bounce_fixtures, "bounce_fixtures", &passed, &failed);
+    run_test(test_bounce_postfix, "bounce_postfix", &passed, &failed);
+    run_test(test_bounce_errors, "bounce_errors", &passed, &failed);
+    run_test(test_bounce_cut_anywhere, "bounce_cut_anywhere", &passed, &failed);
+    run_test(test_bounce_user_rules, "bounce_user_rules", &passed, &failed);
+    run_test(test_bounce_threads, "bounce_threads", &passed, &failed);
     printf("smtpcode-c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

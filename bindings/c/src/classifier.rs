@@ -13,7 +13,7 @@ use crate::types::{smtpcode_classification, smtpcode_status};
 /// with `smtpcode_classifier_free()`. Immutable once created: one classifier may be used by
 /// any number of threads at once.
 pub struct smtpcode_classifier {
-    inner: smtpcode::Classifier,
+    pub(crate) inner: smtpcode::Classifier,
 }
 
 /// Writes the message of a load error into the caller's buffer, NUL-terminated and cut to

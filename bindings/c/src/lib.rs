@@ -12,11 +12,15 @@
 //!   `SMTPCODE_STATUS_NULL_ARGUMENT`; an input `buf` may be NULL only with `len == 0` (the
 //!   empty input).
 //! * **Input.** Text is `const char *buf, size_t len`: bytes, not NUL-terminated, not required
-//!   to be UTF-8. Enum-like inputs are plain integers and are range-checked.
-//! * **Ownership.** Every string the library returns is static and NUL-terminated: valid for
-//!   the life of the program, never to be freed or modified (also the texts of a user's
-//!   rules). The only object allocated for the caller is a `smtpcode_classifier` (a user's
-//!   rules), freed with `smtpcode_classifier_free()`.
+//!   to be UTF-8 (a reply, a whole bounce email). Enum-like inputs are plain integers and are
+//!   range-checked.
+//! * **Ownership.** Every string the library returns is NUL-terminated and never to be freed
+//!   or modified. Those of classifications and tables are static: valid for the life of the
+//!   program (also the texts of a user's rules). Those of a bounce report (recipients,
+//!   diagnostics, headers, problems) belong to the report: valid until
+//!   `smtpcode_bounce_report_free()`. The objects allocated for the caller are a
+//!   `smtpcode_classifier` (a user's rules), freed with `smtpcode_classifier_free()`, and a
+//!   `smtpcode_bounce_report`, freed with `smtpcode_bounce_report_free()`.
 //! * **Threads.** Every function is reentrant and thread-safe; the library has no global
 //!   mutable state (the text matcher is a read-only table compiled into the library).
 //! * **Panics.** Each function runs behind a panic boundary: a bug that panics returns
@@ -28,6 +32,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod bounce;
 mod classifier;
 mod ffi;
 #[cfg(feature = "fuzz")]
@@ -37,15 +42,21 @@ mod types;
 
 use std::ffi::c_char;
 
+pub use bounce::{
+    smtpcode_bounce_info, smtpcode_bounce_parse, smtpcode_bounce_recipient, smtpcode_bounce_report,
+    smtpcode_bounce_report_free, smtpcode_bounce_report_info, smtpcode_bounce_report_problem,
+    smtpcode_bounce_report_recipient, smtpcode_classifier_bounce_parse,
+};
 pub use classifier::{
     smtpcode_classifier, smtpcode_classifier_classify, smtpcode_classifier_free,
     smtpcode_classifier_new_from_file, smtpcode_classifier_new_from_text,
 };
 use ffi::{c_str_or_null, ffi_panic_boundary, input, non_null, try_status, write_out};
 pub use types::{
-    SMTPCODE_NO_COMMAND, SMTPCODE_NO_PROVIDER, SMTPCODE_NO_REASON, smtpcode_action, smtpcode_basis,
-    smtpcode_bounce, smtpcode_classification, smtpcode_code_info, smtpcode_code_status,
-    smtpcode_command, smtpcode_enhanced_info, smtpcode_outcome, smtpcode_provider_info,
+    SMTPCODE_NO_COMMAND, SMTPCODE_NO_DSN_ACTION, SMTPCODE_NO_PROVIDER, SMTPCODE_NO_REASON,
+    smtpcode_action, smtpcode_basis, smtpcode_bounce, smtpcode_bounce_format, smtpcode_bounce_kind,
+    smtpcode_classification, smtpcode_code_info, smtpcode_code_status, smtpcode_command,
+    smtpcode_dsn_action, smtpcode_enhanced_info, smtpcode_outcome, smtpcode_provider_info,
     smtpcode_reason, smtpcode_reply, smtpcode_status,
 };
 
@@ -326,36 +337,70 @@ pub extern "C" fn smtpcode_code_status_str(status: u32) -> *const c_char {
     }
 }
 
+/// The snake_case name of a `smtpcode_bounce_kind` value ("delivery_failure"), or NULL when
+/// `kind` is out of range. The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_bounce_kind_str(kind: u32) -> *const c_char {
+    ffi_panic_boundary! {
+        name_of(kind, smtpcode::bounce::Kind::from_index, smtpcode::bounce::Kind::as_str)
+    }
+}
+
+/// The snake_case name of a `smtpcode_bounce_format` value ("rfc3464"), or NULL when
+/// `format` is out of range. The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_bounce_format_str(format: u32) -> *const c_char {
+    ffi_panic_boundary! {
+        name_of(format, smtpcode::bounce::Format::from_index, smtpcode::bounce::Format::as_str)
+    }
+}
+
+/// The snake_case name of a `smtpcode_dsn_action` value ("failed"), or NULL when `action` is
+/// out of range (`SMTPCODE_NO_DSN_ACTION` included). The string is static: do not free it.
+/// Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_dsn_action_str(action: u32) -> *const c_char {
+    ffi_panic_boundary! {
+        name_of(
+            action,
+            smtpcode::bounce::DsnAction::from_index,
+            smtpcode::bounce::DsnAction::as_str,
+        )
+    }
+}
+
 /// A short English description of a `smtpcode_status` value, for logs ("not found: ...").
 /// Never NULL: a value that is not a status gives "unknown status". The string is static:
 /// do not free it. Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn smtpcode_status_str(status: u32) -> *const c_char {
     ffi_panic_boundary! {
+        let Some(status) = smtpcode_status::from_u32(status) else {
+            return c"unknown status".as_ptr();
+        };
+        // Exhaustive: a new status does not compile until it has its words here.
         let text: &'static std::ffi::CStr = match status {
-            s if s == smtpcode_status::Ok as u32 => c"ok",
-            s if s == smtpcode_status::NullArgument as u32 => {
-                c"null argument: a required pointer is NULL"
-            }
-            s if s == smtpcode_status::InvalidArgument as u32 => {
+            smtpcode_status::Ok => c"ok",
+            smtpcode_status::NullArgument => c"null argument: a required pointer is NULL",
+            smtpcode_status::InvalidArgument => {
                 c"invalid argument: an integer argument is out of range"
             }
-            s if s == smtpcode_status::NotFound as u32 => {
-                c"not found: no such code or index in the table"
+            smtpcode_status::NotFound => c"not found: no such code or index in the table",
+            smtpcode_status::EmptyInput => {
+                c"empty input: the reply or message is empty or only white space"
             }
-            s if s == smtpcode_status::EmptyInput as u32 => {
-                c"empty input: the reply is empty or only white space"
-            }
-            s if s == smtpcode_status::NoCode as u32 => {
+            smtpcode_status::NoCode => {
                 c"no code: the reply has neither a reply code nor an enhanced status code"
             }
-            s if s == smtpcode_status::Panic as u32 => {
+            smtpcode_status::Panic => {
                 c"panic: an internal error in libsmtpcode (please report it)"
             }
-            s if s == smtpcode_status::BadRules as u32 => {
+            smtpcode_status::BadRules => {
                 c"bad rules: the rule file could not be read or has a wrong line"
             }
-            _ => c"unknown status",
+            smtpcode_status::NotAMessage => {
+                c"not a message: the input does not start with email header fields"
+            }
         };
         text.as_ptr()
     }
@@ -388,14 +433,26 @@ mod tests {
 
     #[test]
     fn status_strings_cover_every_status() {
-        for s in 0..=smtpcode_status::BadRules as u32 {
+        let mut seen = std::collections::HashSet::new();
+        for (i, &status) in smtpcode_status::ALL.iter().enumerate() {
+            assert_eq!(status as usize, i, "the statuses are numbered 0, 1, 2...");
+            let s = status as u32;
             // SAFETY: smtpcode_status_str never returns NULL.
             let text = unsafe { std::ffi::CStr::from_ptr(smtpcode_status_str(s)) };
             assert_ne!(text.to_str(), Ok("unknown status"), "status {s}");
+            assert!(seen.insert(text), "status {s} has the words of another");
         }
-        // SAFETY: as above.
-        let text = unsafe { std::ffi::CStr::from_ptr(smtpcode_status_str(99)) };
-        assert_eq!(text.to_str(), Ok("unknown status"));
+        // The last variant is in ALL (a status added after it without joining ALL fails here).
+        assert_eq!(
+            smtpcode_status::ALL.last(),
+            Some(&smtpcode_status::NotAMessage)
+        );
+        let past = smtpcode_status::ALL.len() as u32;
+        for s in [past, 99, u32::MAX] {
+            // SAFETY: as above.
+            let text = unsafe { std::ffi::CStr::from_ptr(smtpcode_status_str(s)) };
+            assert_eq!(text.to_str(), Ok("unknown status"));
+        }
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub enum smtpcode_status {
     /// A lookup found no row: the code is not in the table, or the index is past the end.
     NotFound = 3,
     /// `smtpcode_parse()`: the input is empty or only white space (NUL counts as white space).
+    /// `smtpcode_bounce_parse()`: the message is empty or only white space (space, tab, CR,
+    /// LF, form feed).
     EmptyInput = 4,
     /// `smtpcode_parse()`: the input has neither a reply code nor an enhanced status code.
     /// (`smtpcode_classify()` accepts such input and classifies its text.)
@@ -37,6 +39,31 @@ pub enum smtpcode_status {
     /// could not be loaded (the file is unreadable, or a line is wrong); the error buffer
     /// says where and what.
     BadRules = 7,
+    /// `smtpcode_bounce_parse()`, `smtpcode_classifier_bounce_parse()`: the input is not an
+    /// email message (it does not start with header fields, "Name: value" lines).
+    NotAMessage = 8,
+}
+
+impl smtpcode_status {
+    /// Every status, in numeric order (0, 1, 2...).
+    pub(crate) const ALL: &'static [smtpcode_status] = &[
+        smtpcode_status::Ok,
+        smtpcode_status::NullArgument,
+        smtpcode_status::InvalidArgument,
+        smtpcode_status::NotFound,
+        smtpcode_status::EmptyInput,
+        smtpcode_status::NoCode,
+        smtpcode_status::Panic,
+        smtpcode_status::BadRules,
+        smtpcode_status::NotAMessage,
+    ];
+
+    /// The status with this number, if any.
+    pub(crate) fn from_u32(n: u32) -> Option<Self> {
+        usize::try_from(n)
+            .ok()
+            .and_then(|i| Self::ALL.get(i).copied())
+    }
 }
 
 /// `command` argument and field value meaning "no SMTP command given / known".
@@ -272,6 +299,72 @@ mirror!(smtpcode_code_status <- smtpcode::CodeStatus {
     Standard, Extension, Registry, Nonstandard, NotSmtp,
 });
 
+/// What kind of message a bounce report is about (`smtpcode_bounce_report_info()`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum smtpcode_bounce_kind {
+    /// A delivery failure (non-delivery report): at least one recipient failed.
+    DeliveryFailure = 0,
+    /// A delay notice: delivery is still being tried (RFC 3464 `Action: delayed`).
+    DelayNotice = 1,
+    /// A success notice: delivered, relayed or expanded.
+    SuccessNotice = 2,
+    /// A feedback or abuse report (ARF, RFC 5965), or a provider's complaint mail.
+    Feedback = 3,
+    /// An automatic reply such as an out-of-office notice (RFC 3834).
+    AutoReply = 4,
+    /// None of these: an ordinary message.
+    NotBounce = 5,
+}
+mirror!(smtpcode_bounce_kind <- smtpcode::bounce::Kind {
+    DeliveryFailure, DelayNotice, SuccessNotice, Feedback, AutoReply, NotBounce,
+});
+
+/// Where the recipients and diagnostics of a bounce report were read from.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum smtpcode_bounce_format {
+    /// An RFC 3464 `message/delivery-status` (or `global-delivery-status`) part.
+    Rfc3464 = 0,
+    /// RFC 3464 fields printed in a text part (no machine-readable part).
+    DsnText = 1,
+    /// An ARF feedback report (RFC 5965).
+    Arf = 2,
+    /// A JSON notification (Amazon SES / SNS).
+    Json = 3,
+    /// The human-readable text of an MTA's or provider's bounce.
+    Text = 4,
+    /// The message headers only (auto-replies, complaints without a report part).
+    Headers = 5,
+    /// Nothing that could be read.
+    None = 6,
+}
+mirror!(smtpcode_bounce_format <- smtpcode::bounce::Format {
+    Rfc3464, DsnText, Arf, Json, Text, Headers, None,
+});
+
+/// The RFC 3464 `Action` of one recipient of a bounce (section 2.3.3).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum smtpcode_dsn_action {
+    /// Delivery failed; the MTA will not try again.
+    Failed = 0,
+    /// Delivery is delayed; the MTA will go on trying.
+    Delayed = 1,
+    /// Delivered to the recipient's mailbox.
+    Delivered = 2,
+    /// Relayed to a system that sends no further notices.
+    Relayed = 3,
+    /// Delivered and forwarded to several addresses (a list or an alias).
+    Expanded = 4,
+}
+mirror!(smtpcode_dsn_action <- smtpcode::bounce::DsnAction {
+    Failed, Delayed, Delivered, Relayed, Expanded,
+});
+
+/// `dsn_action` field value of a bounce recipient when the bounce gives no action.
+pub const SMTPCODE_NO_DSN_ACTION: u32 = u32::MAX;
+
 /// The classification of one reply, filled by `smtpcode_classify()`.
 ///
 /// Every `const char *` field is NULL or a static NUL-terminated string: valid for the life
@@ -327,7 +420,7 @@ pub struct smtpcode_classification {
 }
 
 /// The split of an optional enhanced code into the C fields (`has`, class, subject, detail).
-fn enhanced_parts(e: Option<smtpcode::EnhancedCode>) -> (bool, u8, u16, u16) {
+pub(crate) fn enhanced_parts(e: Option<smtpcode::EnhancedCode>) -> (bool, u8, u16, u16) {
     match e {
         Some(e) => (true, e.class().digit(), e.subject(), e.detail()),
         None => (false, 0, 0, 0),
@@ -335,7 +428,7 @@ fn enhanced_parts(e: Option<smtpcode::EnhancedCode>) -> (bool, u8, u16, u16) {
 }
 
 /// The C value of an optional index (`SMTPCODE_NO_*` when absent).
-fn index_or(v: Option<usize>, none: u32) -> u32 {
+pub(crate) fn index_or(v: Option<usize>, none: u32) -> u32 {
     v.and_then(|i| u32::try_from(i).ok()).unwrap_or(none)
 }
 
@@ -597,6 +690,9 @@ mod tests {
         check_mirror!(smtpcode_command, smtpcode::Command);
         check_mirror!(smtpcode_basis, smtpcode::Basis);
         check_mirror!(smtpcode_code_status, smtpcode::CodeStatus);
+        check_mirror!(smtpcode_bounce_kind, smtpcode::bounce::Kind);
+        check_mirror!(smtpcode_bounce_format, smtpcode::bounce::Format);
+        check_mirror!(smtpcode_dsn_action, smtpcode::bounce::DsnAction);
     }
 
     #[test]

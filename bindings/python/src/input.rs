@@ -1,4 +1,4 @@
-//! Reply arguments (`str` or `bytes`) and message arguments (`bytes`, `bytearray`,
+//! Reply arguments (`str`, `bytes`, `bytearray` or `memoryview`) and message arguments (`bytes`, `bytearray`,
 //! `memoryview` or `email.message.Message`), turned into the bytes the core crate reads.
 
 use pyo3::exceptions::{PyException, PyUnicodeEncodeError};
@@ -13,18 +13,19 @@ use crate::errors;
 /// the GIL released, on any thread: the type is `Send` and `Sync`; it must be dropped by a
 /// thread attached to the interpreter, as the Python objects it holds are released then).
 pub enum Reply {
-    /// A `bytes` object, read in place.
+    /// A `bytes` object, read in place (also the copy a `memoryview` makes of itself).
     Bytes(PyBackedBytes),
     /// A `str`, as UTF-8.
     Str(PyBackedStr),
     /// A `str` that is not valid Unicode (lone surrogates): its `surrogateescape` encoding,
-    /// which gives back the original bytes of text decoded with that handler.
+    /// which gives back the original bytes of text decoded with that handler. Or a copy of a
+    /// `bytearray` (whose contents could change while the GIL is released).
     Owned(Vec<u8>),
 }
 
 impl Reply {
-    /// Accepts `str` and `bytes` (and their subclasses); anything else is an
-    /// `InvalidTypeError` naming `what`.
+    /// Accepts `str`, `bytes`, `bytearray` and `memoryview` (and their subclasses); anything
+    /// else is an `InvalidTypeError` naming `what`.
     pub fn extract(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
         Self::extract_or(obj, || what.to_owned())
     }
@@ -40,7 +41,19 @@ impl Reply {
                 Err(_) => Ok(Reply::Owned(escaped(s))),
             };
         }
-        Err(errors::wrong_type(obj, &what(), "str or bytes"))
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Reply::Owned(b.to_vec()));
+        }
+        if let Ok(m) = obj.cast::<PyMemoryView>() {
+            // tobytes() reads any buffer layout (strided, multi-dimensional) in C order.
+            let b = m.call_method0("tobytes")?.cast_into::<PyBytes>()?;
+            return Ok(Reply::Bytes(PyBackedBytes::from(b)));
+        }
+        Err(errors::wrong_type(
+            obj,
+            &what(),
+            "str, bytes, bytearray or memoryview",
+        ))
     }
 
     /// The bytes.

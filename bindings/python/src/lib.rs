@@ -59,7 +59,13 @@ fn context(command: Option<&Bound<'_, PyAny>>) -> PyResult<Context> {
     })
 }
 
-/// Classifies one SMTP reply or bounce diagnostic.
+/// Classifies one SMTP reply or bounce diagnostic, in any form: a bare code ("550"),
+/// a code and text, with an enhanced code, a multi-line reply, a DSN Diagnostic-Code value,
+/// text in front of the code, or text with no code at all: a str, bytes, bytearray or
+/// memoryview. Never raises for any of them.
+///
+/// ``command`` is the SMTP command the reply answered (a Command or its name, such as
+/// "rcpt"), when the caller knows it.
 #[pyfunction]
 #[pyo3(signature = (reply, *, command = None))]
 fn classify(
@@ -88,9 +94,12 @@ pub(crate) fn classify_in(
     Ok(c.into())
 }
 
-/// Classifies every reply of an iterable, with the GIL released while classifying, on up to
-/// `threads` threads (see `many.rs` for how the work is shared); returns a list in input
-/// order, where equal classifications may be one shared object.
+/// Classifies every reply of an iterable, in order, and returns a list. The GIL is
+/// released while classifying, and large batches use up to ``threads`` threads (by default
+/// the available cores; at most 8; ``threads=1`` stays on the calling thread): the calling
+/// thread takes the items and makes the records while the others classify. Signals such as
+/// Ctrl-C are handled between chunks of replies. Equal classifications in the list may be
+/// one shared object (they are frozen).
 #[pyfunction]
 #[pyo3(signature = (replies, *, command = None, threads = None))]
 fn classify_many<'py>(
@@ -144,8 +153,8 @@ pub(crate) fn classify_many_in<'py>(
     many::classify_many(py, iter, &many::With { classifier, ctx }, threads, length)
 }
 
-/// Finds the reply code, the enhanced status code and the text; raises `ParseError` when
-/// there is neither code.
+/// Finds the reply code, the enhanced status code and the text. Raises ParseError when
+/// the input is empty or has neither code.
 #[pyfunction]
 fn parse(py: Python<'_>, reply: &Bound<'_, PyAny>) -> PyResult<PyReply> {
     let text = Reply::extract(reply, "parse()")?;
@@ -154,9 +163,16 @@ fn parse(py: Python<'_>, reply: &Bound<'_, PyAny>) -> PyResult<PyReply> {
         .map_err(|e| errors::parse_error(py, e))
 }
 
-/// Parses a whole bounce message (the raw bytes, or an `email.message.Message`) into a
-/// `BounceReport`, with the GIL released while the core crate reads it; raises `BounceError`
-/// when the input is empty or is not an email message.
+/// Parses a whole bounce message: its raw bytes (RFC 5322, CRLF or LF line ends, an mbox
+/// "From " line allowed in front), or an ``email.message.Message`` (either policy), which is
+/// serialized with its own policy by ``as_bytes()``. Reports the kind of message and, for
+/// each recipient, the RFC 3464 fields and the classification of its diagnostic. The GIL is
+/// released while parsing.
+///
+/// Raises BounceError when the input is empty or does not start with header fields, and
+/// InvalidTypeError for any other type (a str included: encode it first). Malformed
+/// messages give a partial report (``problems``), never an error; only the first
+/// BOUNCE_MAX_MESSAGE bytes are read; past any limit ``truncated`` is set and ``problems`` says what was cut.
 #[pyfunction]
 fn parse_bounce(py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<PyBounceReport> {
     parse_bounce_in(py, &smtpcode::Classifier::new(), message)
@@ -201,14 +217,18 @@ pub(crate) fn lookup_code(
     }
 }
 
-/// The table row of a basic reply code (`550` or `"550"`), or `None` when the table has none.
+/// The table row of a basic reply code (550 or "550"); None when the table has no row.
+/// Raises InvalidCodeError for a value that is not three digits.
 #[pyfunction]
 fn lookup(code: &Bound<'_, PyAny>) -> PyResult<Option<PyCodeInfo>> {
     Ok(lookup_code(code)?.map(PyCodeInfo))
 }
 
-/// The registry row of an enhanced status code, given as `"5.1.1"` or as
-/// `(subject, detail)`; `None` when the registry has no row.
+/// The registry row of an enhanced status code ("5.1.1", any class); None when the
+/// registry has no row. Raises InvalidCodeError for text that is not class.subject.detail.
+///
+/// The registry row of X.code.detail (subject and detail as ints, 0 to 999); None when the
+/// registry has no row.
 #[pyfunction]
 #[pyo3(signature = (code, detail = None))]
 fn lookup_enhanced(
@@ -252,8 +272,9 @@ fn enhanced_codes(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     PyTuple::new(py, smtpcode::enhanced_codes().iter().map(PyEnhancedInfo))
 }
 
-/// Touches the text matcher's tables (compiled in; nothing is built at run time) so that the
-/// first classification does not pay for their page faults. Optional and cheap.
+/// Touches the text matcher's tables (compiled into the module; nothing is built at
+/// run time) so that the first classification does not pay for their page faults.
+/// Optional and cheap.
 #[pyfunction]
 fn warm_up(py: Python<'_>) {
     py.detach(smtpcode::warm_up);
@@ -289,6 +310,35 @@ fn _canonical_name(kind: &str, value: &str) -> PyResult<&'static str> {
     }
 }
 
+/// Runs the ``smtpcode`` command (the Rust binary's code) with these arguments, the first
+/// being the program name; returns its exit status. For ``smtpcode/__main__.py``.
+#[pyfunction]
+fn _cli(py: Python<'_>, args: Vec<Vec<u8>>) -> u8 {
+    use std::io::Write;
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(os_string).collect();
+    py.detach(|| {
+        let code = smtpcode_cli::run(args);
+        // What the command left in Rust's stdout buffer (a last line without a newline).
+        let _ = std::io::stdout().flush();
+        // ExitCode keeps its number to itself; it compares, though.
+        (0..=u8::MAX)
+            .find(|&n| std::process::ExitCode::from(n) == code)
+            .unwrap_or(1)
+    })
+}
+
+/// An argument as the operating system gives it (`os.fsencode` on the Python side).
+#[cfg(unix)]
+fn os_string(bytes: Vec<u8>) -> std::ffi::OsString {
+    std::os::unix::ffi::OsStringExt::from_vec(bytes)
+}
+
+/// An argument as the operating system gives it (`os.fsencode` on the Python side).
+#[cfg(not(unix))]
+fn os_string(bytes: Vec<u8>) -> std::ffi::OsString {
+    String::from_utf8_lossy(&bytes).into_owned().into()
+}
+
 /// The native module.
 #[pymodule(gil_used = false)]
 fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -308,6 +358,7 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(arrow::parse_bounces_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::_classify_rust_loop, m)?)?;
     m.add_class::<arrow::PyArrowBatch>()?;
+    m.add_function(wrap_pyfunction!(_cli, m)?)?;
 
     m.add_function(wrap_pyfunction!(classifier::_classifier_from_text, m)?)?;
     m.add_function(wrap_pyfunction!(_canonical_name, m)?)?;

@@ -221,6 +221,22 @@ def test_classify_accepts_str_and_bytes_alike() -> None:
     assert smtpcode.classify("550 \ud800 user unknown").code == 550
 
 
+def test_classify_and_parse_take_bytearray_and_memoryview_like_parse_bounce() -> None:
+    for reply in REPLIES:
+        raw = reply.encode("utf-8")
+        want = smtpcode.classify(raw)
+        for form in (bytearray(raw), memoryview(raw), memoryview(bytearray(raw))):
+            assert smtpcode.classify(form) == want
+            assert smtpcode.classify(form, command="rcpt") == smtpcode.classify(raw, command="rcpt")
+            assert smtpcode.Classifier().classify(form) == want
+        assert smtpcode.classify_many([bytearray(raw), memoryview(raw)]) == [want, want]
+    # A slice of a larger buffer, and a strided view, read as the bytes they show.
+    buf = bytearray(b"xx550 5.1.1 user unknownyy")
+    assert smtpcode.classify(memoryview(buf)[2:-2]) == smtpcode.classify(b"550 5.1.1 user unknown")
+    assert smtpcode.classify(memoryview(b"5x5x0x")[::2]) == smtpcode.classify(b"550")
+    assert smtpcode.parse(bytearray(b"550 5.1.1 gone")) == smtpcode.parse(b"550 5.1.1 gone")
+
+
 def test_classify_many_matches_classify() -> None:
     replies = REPLIES * 700  # several chunks, split over threads
     expected = [smtpcode.classify(r) for r in replies]

@@ -6,6 +6,7 @@ import contextlib
 import io
 import shutil
 import re
+import socket
 import socketserver
 import threading
 from pathlib import Path
@@ -148,6 +149,17 @@ def test_smtplib_example() -> None:
     with smtp_server({}) as (host, port):
         assert send(host, port, "news@example.org", ["jane@example.com"], message) == {}
 
+    # Nothing listens on the port: ConnectionRefusedError, a transient network_error for all.
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    result = send("127.0.0.1", port, "news@example.org", ["jane@example.com", "bob@example.net"], message)
+    assert set(result) == {"jane@example.com", "bob@example.net"}
+    for c in result.values():
+        assert c.reason is smtpcode.Reason.NETWORK_ERROR
+        assert c.outcome is smtpcode.Outcome.TRANSIENT and c.retry is True
+        assert c.command is smtpcode.Command.CONNECT
 
 def test_log_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The log example prints the bounced recipients and the suppression list of a Postfix

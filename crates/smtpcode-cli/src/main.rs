@@ -1,4 +1,8 @@
 //! `smtpcode`: explain and classify SMTP replies and bounce diagnostics.
+//!
+//! This is the root of the library `smtpcode_cli`, whose one public item is [`run`]: the
+//! `smtpcode` binary (`src/bin/smtpcode.rs`) and the Python package's `smtpcode` command both
+//! call it, so that they print the same.
 
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::PathBuf;
@@ -179,8 +183,24 @@ fn parse_command(s: &str) -> Result<Command, String> {
     })
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// Runs the command with these arguments (the first is the program name) and returns its
+/// exit status: the whole of `smtpcode`, for the binary (`src/bin/smtpcode.rs`) and for front
+/// ends that embed it (the Python package's `smtpcode` command).
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    // Not `parse_from`, which ends the process on --help or a usage error: a front end that
+    // embeds the command (Python) gets the status back instead.
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version print and succeed; a usage error prints and fails (2).
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     let classifier = match &cli.rules {
         None => Classifier::new(),
         Some(path) => match Rules::load(path) {

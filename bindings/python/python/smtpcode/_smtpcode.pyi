@@ -37,6 +37,7 @@ __all__ = [
     "parse_bounces_arrow",
     "ArrowBatch",
     "_classify_rust_loop",
+    "_cli",
     "BOUNCE_MAX_HEADER",
     "BOUNCE_MAX_JOINED",
     "BOUNCE_MAX_MESSAGE",
@@ -102,7 +103,7 @@ BOUNCE_MAX_RECIPIENTS: Final[int]
 BOUNCE_MAX_JOINED: Final[int]
 """The most bytes of diagnostic text built by joining recipients' own words with a shared reason."""
 
-_Reply = Union[str, bytes]
+_Reply = Union[str, bytes, bytearray, memoryview]
 _CommandArg = Union[Command, str, None]
 _Message = Union[bytes, bytearray, memoryview, email.message.Message]
 
@@ -595,8 +596,8 @@ class BounceReport:
 def classify(reply: _Reply, *, command: _CommandArg = None) -> Classification:
     """Classifies one SMTP reply or bounce diagnostic, in any form: a bare code ("550"),
     a code and text, with an enhanced code, a multi-line reply, a DSN Diagnostic-Code value,
-    text in front of the code, or text with no code at all. Never raises for any str or
-    bytes.
+    text in front of the code, or text with no code at all: a str, bytes, bytearray or
+    memoryview. Never raises for any of them.
 
     ``command`` is the SMTP command the reply answered (a Command or its name, such as
     "rcpt"), when the caller knows it.
@@ -640,6 +641,10 @@ def warm_up() -> None:
     """Touches the text matcher's tables (compiled into the module; nothing is built at
     run time) so that the first classification does not pay for their page faults.
     Optional and cheap."""
+
+def _cli(args: list[bytes]) -> int:
+    """Runs the ``smtpcode`` command (the Rust binary's code) with these arguments, the first
+    being the program name; returns its exit status. For ``smtpcode/__main__.py``."""
 
 def parse_bounce(message: _Message) -> BounceReport:
     """Parses a whole bounce message: its raw bytes (RFC 5322, CRLF or LF line ends, an mbox
