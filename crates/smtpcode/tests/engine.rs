@@ -259,6 +259,9 @@ fn known_inputs() -> Vec<String> {
             }
         }
     }
+    // The golden cases alone are enough for the test to mean something, with or without the
+    // corpus beside the repository.
+    assert!(out.len() > 400, "only {} golden inputs", out.len());
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/corpus/sisimai-dev.tsv");
     if let Ok(text) = std::fs::read_to_string(corpus) {
@@ -278,7 +281,6 @@ fn builtin_rules_agree_with_the_reference_on_known_inputs() {
         .map(|r| reference::parse_alternative(r.pattern()))
         .collect();
     let inputs = known_inputs();
-    assert!(inputs.len() > 500, "only {} inputs", inputs.len());
     for input in &inputs {
         check_tokens(input);
         check_rows(None, &parsed, input);
