@@ -1216,8 +1216,30 @@ impl PyArrowBatch {
     }
 }
 
-/// Classifies every row of an Arrow column of replies (see the stub for the whole story):
-/// returns an `ArrowBatch` with one row per input row.
+/// Classifies every row of an Arrow column of replies and returns an ``ArrowBatch`` with
+/// one row per input row, in order.
+///
+/// ``values`` is any Arrow array or chunked array given through the Arrow PyCapsule
+/// interface (``__arrow_c_array__`` or ``__arrow_c_stream__``: a pyarrow Array or
+/// ChunkedArray, a Polars Series, an arro3 or nanoarrow array...), or a list of such chunks
+/// of one type. Its type is string, large_string, string_view, binary, large_binary or
+/// binary_view (binary rows must be UTF-8 text), null, or a dictionary of one of these
+/// (each distinct value is classified once). The input is read in place, not copied.
+///
+/// The columns: ``code`` (uint16), ``enhanced`` (string, ``"5.1.1"``), ``outcome``,
+/// ``bounce``, ``reason``, ``action``, ``command``, ``provider`` (dictionaries whose values
+/// are the names of ``OUTCOME_NAMES``... and the provider ids), ``provider_code`` (string),
+/// ``retry`` and ``outcome_inferred`` (bool), ``basis`` (dictionary), ``rule`` (string): the
+/// fields of ``Classification``. A null row gives a row of nulls.
+///
+/// The GIL is released; the rows are classified on ``threads`` threads (by default the
+/// available cores; ``threads=1`` stays on the calling thread), Ctrl-C stops the call.
+/// ``command`` applies to every row; ``classifier`` gives user rules (as
+/// ``Classifier.classify_arrow``).
+///
+/// Raises InvalidTypeError (a TypeError) for an object without the Arrow interface, a column
+/// of another type or chunks of different types, and SmtpCodeError for a binary row that is
+/// not UTF-8 (naming the row) or a malformed array.
 #[pyfunction]
 #[pyo3(signature = (values, *, command = None, threads = None, classifier = None))]
 pub fn classify_arrow(
@@ -1233,8 +1255,18 @@ pub fn classify_arrow(
     }
 }
 
-/// Parses every row of an Arrow column of raw bounce messages: returns an `ArrowBatch` with
-/// one row per recipient (at least one per message), with the index of its message.
+/// Parses every row of an Arrow column of raw bounce messages (binary, or text) and
+/// returns an ``ArrowBatch`` with one row per recipient, in input order.
+///
+/// Every message gives at least one row, so none is lost: ``message`` (int64) is the index of
+/// the row it came from; ``kind`` and ``format`` (dictionaries), ``truncated`` (bool) and
+/// ``original_message_id`` describe the message; ``error`` holds why a message could not be
+/// read (empty, not an email message), with the other columns null; a message without
+/// recipients gives one row whose recipient columns are null; a null message gives a row of
+/// nulls. The recipient columns: ``recipient``, ``original_recipient``, ``dsn_action``
+/// (dictionary), ``status`` (string), ``remote_mta``, ``diagnostic_type``, ``diagnostic``,
+/// then the columns of ``classify_arrow`` for its diagnostic. Input and threads as in
+/// ``classify_arrow``.
 #[pyfunction]
 #[pyo3(signature = (values, *, threads = None, classifier = None))]
 pub fn parse_bounces_arrow(
@@ -1266,9 +1298,8 @@ fn classifier_arg<'a, 'py>(
     }
 }
 
-/// The benchmark's baseline (`bench/bench_arrow.py`): the core crate's `classify` over every
-/// row of the column, on the calling thread, with no result built; returns the seconds of
-/// the fastest of `passes` passes.
+/// The benchmark's baseline: the seconds of the fastest of ``passes`` passes of the core
+/// crate's classify over every row, on one thread, with no result built.
 #[pyfunction]
 #[pyo3(signature = (values, passes = 3))]
 pub fn _classify_rust_loop(

@@ -132,7 +132,8 @@ def test_postfix_rfc3464_report() -> None:
         ("ses.eml", "delivery_failure", "json",
          [("kim@example.com", None, "hard", "mailbox_unknown")]),
         ("iso2022jp.eml", "delivery_failure", "text",
-         [("leo@example.jp", None, "hard", "mailbox_unknown")]),
+         # Postfix's "Recipient address rejected" answers RCPT (a command hint).
+         [("leo@example.jp", "rcpt", "hard", "mailbox_unknown")]),
         ("delayed-dsn.eml", "delay_notice", "rfc3464",
          [("grace@example.net", None, "soft", "network_error")]),
         ("success-dsn.eml", "success_notice", "rfc3464",
