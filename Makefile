@@ -5,7 +5,7 @@
 
 CARGO ?= cargo
 
-.PHONY: demo test lint test-rust test-c test-python proptest-random fuzz fuzz-python
+.PHONY: demo test lint test-rust test-c test-python test-report report-screenshot proptest-random fuzz fuzz-python
 
 demo:
 	$(CARGO) build --release -p smtpcode-cli
@@ -13,7 +13,7 @@ demo:
 	@echo
 	./target/release/smtpcode explain "550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown"
 
-test: lint test-rust test-c test-python
+test: lint test-rust test-c test-python test-report
 
 lint:
 	$(CARGO) fmt --all --check
@@ -23,6 +23,21 @@ lint:
 
 test-rust:
 	$(CARGO) test --workspace
+
+# The report page (`smtpcode logs --report`) in headless Chromium at 1280 px and 390 px, light
+# and dark: no console error, every chart drawn; screenshots in a temporary folder (or
+# SMTPCODE_REPORT_OUT). Skipped with a message when Chromium cannot be installed.
+test-report:
+	CARGO="$(CARGO)" sh tests/report/run.sh
+
+# The README's picture of the report page (docs/report.png), from the project's own commands:
+# the test log of test-report, `smtpcode logs --report`, Chromium.
+report-screenshot:
+	$(CARGO) build -q -p smtpcode-cli
+	mkdir -p target/report-screenshot docs
+	python3 scripts/gen-maillog.py --days 7 --deliveries 10000 > target/report-screenshot/week.log
+	./target/debug/smtpcode logs --year 2026 --report target/report-screenshot/report.html target/report-screenshot/week.log
+	python3 tests/report/browser.py chromium target/report-screenshot/report.html --readme docs/report.png
 
 # The C library's suite (bindings/c, tests/c): header as C99 and C++, install into temporary
 # prefixes, the C suite against the static and the shared library, the example, and the suite

@@ -8,7 +8,7 @@ Deterministic: the same N gives the same file."""
 import random
 import sys
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+n = int(sys.argv[1]) if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else 1_000_000
 rnd = random.Random(18)
 REPLIES = [
     ("sent", "2.0.0", "250 2.0.0 Ok: queued as {q2}"),
@@ -25,6 +25,63 @@ REPLIES = [
 WEIGHTS = [40, 20, 10, 6, 4, 2, 6, 4, 4, 4]
 DOMAINS = ["gmail.example", "yahoo.example", "outlook.example", "corp.example", "mail.example.se",
            "shop.example.org", "web.example", "orange.example"] + [f"d{i}.example" for i in range(200)]
+
+
+def gen_days(deliveries, days):
+    """`gen-maillog.py --days D --deliveries N`: N delivery results (status= lines) spread
+    evenly over D days from Monday 2 March (traditional syslog times: read them with
+    --year 2026), to mailbox providers that answer in their own words (Gmail, Microsoft,
+    Yahoo, Apple) and to other domains; Yahoo's deferrals grow over the last days, as a
+    provider's throttling does."""
+    r = random.Random(16)
+    prov = {
+        "gmail.example": ["250 2.0.0 OK  1741501503 d9443c01a7336-2238a3b2e1csi81232{q2} - gsmtp",
+                          REPLIES[4][2],
+                          "host {mx}[198.51.100.26] said: 550 5.7.1 Our system has detected an unusual rate of unsolicited mail originating from your IP address. gsmtp (in reply to end of DATA command)"],
+        "outlook.example": ["250 2.6.0 <{mid}> [InternalId=1] Queued mail for delivery (S2017062302)",
+                            "host {mx}[203.0.113.50] said: 550 5.1.1 <{rcpt}>: Recipient address rejected: Access denied. AS(201806281) [x.prod.protection.outlook.com] (in reply to RCPT TO command)",
+                            "host {mx}[203.0.113.50] said: 451 4.7.650 The mail server [192.0.2.10] has been temporarily rate limited due to IP reputation. For e-mail delivery information, see https://aka.ms/postmaster (S775) (in reply to MAIL FROM command)"],
+        "yahoo.example": ["250 2.0.0 ok dirdel",
+                          "host {mx}[203.0.113.60] said: 554 30 Sorry, your message to {rcpt} cannot be delivered. This mailbox is disabled (554.30). (in reply to end of DATA command)",
+                          REPLIES[7][2]],
+        "icloud.example": ["250 2.0.0 Ok: queued as {q2}",
+                           "host {mx}[203.0.113.70] said: 554 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137 (in reply to end of DATA command)",
+                           REPLIES[8][2]],
+    }
+    other = [d for d in DOMAINS if d not in prov][:60]
+    span = days * 86400
+    q = 0x3C4D5E
+    for i in range(deliveries):
+        t = i * span // deliveries + r.randrange(0, max(1, span // deliveries))
+        day, sec = divmod(t, 86400)
+        ts = f"Mar {2 + day:2} {sec // 3600:02}:{sec // 60 % 60:02}:{sec % 60:02}"
+        q += 3
+        qid = f"{q:X}{r.randrange(16**4):04X}"
+        dom = r.choice(list(prov) * 3 + other)
+        rcpt = f"user{r.randrange(20000)}@{dom}"
+        worse = dom == "yahoo.example" and day >= days - 3
+        roll = r.random()
+        if dom in prov:
+            ok, hard, soft = prov[dom]
+            if roll < (0.30 if worse else 0.04):
+                st, dsn, text = "deferred", "4.7.0", soft
+            elif roll < (0.36 if worse else 0.09):
+                st, dsn, text = "bounced", "5.1.1", hard
+            else:
+                st, dsn, text = "sent", "2.0.0", ok
+        else:
+            st, dsn, text = r.choices(REPLIES, WEIGHTS)[0]
+        text = text.format(q2=f"{r.randrange(16**10):010X}", mid=f"{qid}@corp", mx=f"mx.{dom}", rcpt=rcpt)
+        print(f"{ts} relay1 postfix/qmgr[1187]: {qid}: from=<news@corp.example>, size=4242, nrcpt=1 (queue active)")
+        print(f"{ts} relay1 postfix/smtp[{2000 + i % 900}]: {qid}: to=<{rcpt}>, relay=mx.{dom}[203.0.113.{i % 250}]:25, "
+              f"delay=1.2, delays=0.05/0.01/0.4/0.7, dsn={dsn}, status={st} ({text})")
+
+
+if "--days" in sys.argv:
+    a = sys.argv
+    gen_days(int(a[a.index("--deliveries") + 1]) if "--deliveries" in a else 10_000, int(a[a.index("--days") + 1]))
+    sys.exit(0)
+
 out = sys.stdout
 written = 0
 t = 0

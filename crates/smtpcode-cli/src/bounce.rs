@@ -11,7 +11,7 @@ use smtpcode::bounce::{self, BounceError, Kind, MAX_MESSAGE, Recipient, Report};
 use smtpcode::log::SuppressionList;
 
 use crate::report::{self, Deliveries};
-use crate::{Format, inputs, term};
+use crate::{Format, html, inputs, term};
 
 /// The most bytes kept of one message: what `bounce::parse` reads, plus one byte so that it
 /// sees that the message was longer.
@@ -54,8 +54,10 @@ pub fn run(
     format: Format,
     summary: bool,
     suppress: bool,
+    report: Option<&Path>,
     read: &mut inputs::Outcome,
 ) -> io::Result<()> {
+    let target = report.map(html::Target::create).transpose()?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut w = Writer {
@@ -65,6 +67,7 @@ pub fn run(
         started: false,
         summary: summary.then(Deliveries::default),
         suppress: suppress.then(SuppressionList::new),
+        html: report.is_some().then(html::Collector::new),
         messages: 0,
     };
     let list = inputs::list(paths, true, read);
@@ -74,7 +77,23 @@ pub fn run(
             w.message(&mut out, name, n, raw, size)
         })
     })?;
-    if let Some(mut s) = w.summary.take() {
+    let names: Vec<String> = list.iter().map(|i| i.name()).collect();
+    if let Some(mut h) = w.html.take() {
+        h.summary.totals = vec![("messages", w.messages)];
+        if summary {
+            h.summary.write(&mut out, format)?;
+        }
+        out.flush()?;
+        if let Some(t) = target {
+            let meta = html::Meta {
+                command: "bounce",
+                inputs: &names,
+                note: None,
+                timed: false,
+            };
+            t.write(&h, &meta)?;
+        }
+    } else if let Some(mut s) = w.summary.take() {
         s.totals = vec![("messages", w.messages)];
         s.write(&mut out, format)?;
     } else if let Some(list) = w.suppress.take() {
@@ -180,6 +199,8 @@ struct Writer<'c> {
     summary: Option<Deliveries>,
     /// Collecting `--suppress` instead of writing records.
     suppress: Option<SuppressionList>,
+    /// Counting for `--report`.
+    html: Option<html::Collector>,
     /// Messages read.
     messages: u64,
 }
@@ -188,7 +209,7 @@ const TSV_HEADER: &str = "file\tmessage\tkind\trecipient\toriginal_recipient\tds
 
 impl Writer<'_> {
     fn header(&mut self, out: &mut impl Write) -> io::Result<()> {
-        if self.summary.is_some() || self.suppress.is_some() {
+        if self.summary.is_some() || self.suppress.is_some() || self.html.is_some() {
             return Ok(());
         }
         if std::mem::replace(&mut self.started, true) {
@@ -295,12 +316,20 @@ impl Writer<'_> {
 
     fn write(&mut self, out: &mut impl Write, rec: &Record<'_>) -> io::Result<()> {
         let c = rec.c;
+        let status = match (rec.dsn_action, rec.recipient) {
+            (Some(a), _) => a.as_str(),
+            (None, Some(_)) => "-",
+            (None, None) => rec.kind.as_str(),
+        };
+        if let Some(h) = &mut self.html {
+            h.add(status, c, rec.recipient, None);
+            if let Some(r) = rec.recipient {
+                h.suppress
+                    .add(r, c, None, None, rec.diagnostic.unwrap_or(""));
+            }
+            return Ok(());
+        }
         if let Some(s) = &mut self.summary {
-            let status = match (rec.dsn_action, rec.recipient) {
-                (Some(a), _) => a.as_str(),
-                (None, Some(_)) => "-",
-                (None, None) => rec.kind.as_str(),
-            };
             s.add(status, c, rec.recipient);
             return Ok(());
         }

@@ -18,7 +18,7 @@ use smtpcode::Classifier;
 use smtpcode::log::{Event, LineInfo, LineKind, LogReader, LogTime, Mta, SuppressionList};
 
 use crate::report::{self, Deliveries};
-use crate::{Format, inputs, lines, term};
+use crate::{Format, html, inputs, lines, term};
 
 /// What `logs` prints.
 pub struct Options {
@@ -27,6 +27,7 @@ pub struct Options {
     pub summary: bool,
     pub suppress: bool,
     pub all: bool,
+    pub report: Option<PathBuf>,
     pub since: Option<LogTime>,
     pub until: Option<LogTime>,
     pub year: Option<i16>,
@@ -72,10 +73,17 @@ struct Run<'a, W: Write> {
     summary: Deliveries,
     suppress: SuppressionList,
     counts: Counts,
+    /// What `--report` counts.
+    html: Option<html::Collector>,
 }
 
 /// `smtpcode logs FILE...`
 pub fn run(classifier: &Classifier, opts: &Options, read: &mut inputs::Outcome) -> io::Result<()> {
+    let target = opts
+        .report
+        .as_deref()
+        .map(html::Target::create)
+        .transpose()?;
     let stdout = io::stdout();
     let out = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut run = Run {
@@ -87,12 +95,23 @@ pub fn run(classifier: &Classifier, opts: &Options, read: &mut inputs::Outcome) 
         summary: Deliveries::default(),
         suppress: SuppressionList::new(),
         counts: Counts::default(),
+        html: opts.report.is_some().then(html::Collector::new),
     };
     let mut reader = LogReader::new()
         .classifier(classifier.clone())
         .deferred_classification();
+    let mut note = None;
     if let Some(y) = opts.year {
         reader = reader.year(y);
+    } else if opts.report.is_some() {
+        // A chart over time needs the year that traditional syslog times leave out.
+        let y = jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .year();
+        reader = reader.year(y);
+        note = Some(format!(
+            "Times without a year (traditional syslog) are read in {y}; --year gives another."
+        ));
     }
     if let Some(f) = opts.log_format {
         reader = reader.format(f);
@@ -125,7 +144,7 @@ pub fn run(classifier: &Classifier, opts: &Options, read: &mut inputs::Outcome) 
         }
         result
     })?;
-    run.finish(read, unreadable_lines)
+    run.finish(read, unreadable_lines, target.map(|t| (t, note)))
 }
 
 fn progress_bar(name: &str, size: u64) -> indicatif::ProgressBar {
@@ -225,7 +244,7 @@ impl<W: Write> Run<'_, W> {
         let mut bytes = 0usize;
         let mut line_no = 0u64;
         let mut shown = 0u64;
-        let keep_items = !(self.opts.summary || self.opts.suppress);
+        let keep_items = !(self.opts.summary || self.opts.suppress || self.opts.report.is_some());
         let name = self.names[file].clone();
         loop {
             if stream && !items.is_empty() && left.get() == 0 {
@@ -328,7 +347,15 @@ impl<W: Write> Run<'_, W> {
                 if !self.in_range(e) {
                     continue;
                 }
-                if self.opts.summary {
+                if let Some(h) = &mut self.html {
+                    h.add(
+                        e.status.as_str(),
+                        &e.classification,
+                        e.recipient.as_deref(),
+                        e.timestamp,
+                    );
+                    h.suppress.add_event(e);
+                } else if self.opts.summary {
                     self.summary
                         .add(e.status.as_str(), &e.classification, e.recipient.as_deref());
                 } else if self.opts.suppress {
@@ -364,27 +391,49 @@ impl<W: Write> Run<'_, W> {
         ok
     }
 
-    fn finish(mut self, read: &inputs::Outcome, unreadable_lines: u64) -> io::Result<()> {
+    fn finish(
+        mut self,
+        read: &inputs::Outcome,
+        unreadable_lines: u64,
+        report: Option<(html::Target, Option<String>)>,
+    ) -> io::Result<()> {
         let c = &self.counts;
-        if self.opts.summary {
-            self.summary.totals = vec![
-                ("lines", c.lines),
-                ("delivery_lines", c.kinds[0]),
-                ("other_lines", c.kinds[1]),
-                ("unrecognized_lines", c.kinds[2]),
-                ("empty_lines", c.kinds[3]),
-                ("unreadable_lines", c.problems),
-            ];
-            if self.opts.since.is_some() || self.opts.until.is_some() {
-                self.summary.totals.push(("outside_the_times", c.outside));
-                self.summary.totals.push(("without_a_time", c.undated));
+        let mut totals = vec![
+            ("lines", c.lines),
+            ("delivery_lines", c.kinds[0]),
+            ("other_lines", c.kinds[1]),
+            ("unrecognized_lines", c.kinds[2]),
+            ("empty_lines", c.kinds[3]),
+            ("unreadable_lines", c.problems),
+        ];
+        if self.opts.since.is_some() || self.opts.until.is_some() {
+            totals.push(("outside_the_times", c.outside));
+            totals.push(("without_a_time", c.undated));
+        }
+        if let Some(h) = &mut self.html {
+            // The report and the summary are the same counts.
+            h.summary.totals = totals;
+            if self.opts.summary {
+                h.summary.write(&mut self.out, self.opts.format)?;
             }
+        } else if self.opts.summary {
+            self.summary.totals = totals;
             self.summary.write(&mut self.out, self.opts.format)?;
         } else if self.opts.suppress {
             let list = std::mem::take(&mut self.suppress).into_sorted();
             report::write_suppressions(&mut self.out, &list, self.opts.format)?;
         } else if read.unreadable == 0 {
             self.records.finish(&mut self.out)?;
+        }
+        if let (Some(h), Some((target, note))) = (self.html.take(), report) {
+            self.out.flush()?;
+            let meta = html::Meta {
+                command: "logs",
+                inputs: &self.names,
+                note,
+                timed: true,
+            };
+            target.write(&h, &meta)?;
         }
         self.out.flush()?;
         if c.undated > 0 {

@@ -13,6 +13,7 @@ use smtpcode::{Classification, Classifier, Command, Context, Rules};
 
 mod bounce;
 mod card;
+mod html;
 mod inputs;
 mod lines;
 mod logs;
@@ -102,6 +103,10 @@ enum Cmd {
         /// the count, last time and reason (`--format csv` for an ESP's import).
         #[arg(long)]
         suppress: bool,
+        /// Also write a report page to FILE ("-" for standard output): one self-contained
+        /// HTML file (no script, no request) with charts and their tables; see `logs --report`.
+        #[arg(long, value_name = "FILE", conflicts_with = "suppress")]
+        report: Option<PathBuf>,
     },
     /// Read mail logs (Postfix, Exim, Sendmail, OpenSMTPD through syslog or their own files;
     /// KumoMTA JSON, PowerMTA accounting CSV, Exchange message tracking) and print one record
@@ -127,6 +132,14 @@ enum Cmd {
         /// Also print the lines that are no delivery event, marked with what they are.
         #[arg(long)]
         all: bool,
+        /// Write a report page to FILE ("-" for standard output): one self-contained HTML
+        /// file (no script, no request) with deliveries over time by status, bounce and
+        /// deferral rates of the top providers, the top reasons with the action to take,
+        /// the domains with the most hard bounces and the suppression list's size, each
+        /// chart with its table; the counts are those of --summary (which may be given too).
+        /// Traditional syslog times are read in the current year unless --year says.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["suppress", "all"])]
+        report: Option<PathBuf>,
         /// Only events at or after this time (2026-12-04, "2026-12-04 21:30", RFC 3339). A
         /// time without an offset is compared with the log's wall-clock times.
         #[arg(long, value_parser = parse_time, value_name = "TIME")]
@@ -245,13 +258,23 @@ where
             format,
             summary,
             suppress,
-        } => bounce::run(&classifier, &files, format, summary, suppress, &mut read),
+            report,
+        } => bounce::run(
+            &classifier,
+            &files,
+            format,
+            summary,
+            suppress,
+            report.as_deref(),
+            &mut read,
+        ),
         Cmd::Logs {
             files,
             format,
             summary,
             suppress,
             all,
+            report,
             since,
             until,
             year,
@@ -265,6 +288,7 @@ where
                 summary,
                 suppress,
                 all,
+                report,
                 since,
                 until,
                 year,

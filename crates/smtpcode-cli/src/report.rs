@@ -1,6 +1,7 @@
 //! What `logs` and `bounce` print instead of records: the summary of deliveries (counts and
 //! shares by status, reason, bounce, provider and recipient domain) and the suppression list.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
@@ -45,18 +46,34 @@ impl Deliveries {
             .provider
             .entry(c.provider().map_or("-", |p| p.name()))
             .or_default() += 1;
-        let domain = recipient
-            .and_then(|r| r.rsplit_once('@'))
-            .map(|(_, d)| d.trim_end_matches('>'))
-            .unwrap_or("");
-        let domain = if domain.is_empty() { "-" } else { domain };
-        if let Some(n) = self.domain.get_mut(domain) {
+        let domain = domain_of(recipient);
+        if let Some(n) = self.domain.get_mut(domain.as_ref()) {
             *n += 1;
         } else if self.domain.len() < MAX_DOMAINS {
-            self.domain.insert(domain.to_ascii_lowercase(), 1);
+            self.domain.insert(domain.into_owned(), 1);
         } else {
             self.other_domains += 1;
         }
+    }
+
+    /// Delivery events counted.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The rows of one section (`status`, `bounce`, `reason`, `provider`, `domain`), most
+    /// frequent first, as `--summary` prints them.
+    pub fn section(&self, name: &str) -> Vec<(&str, u64)> {
+        self.sections()
+            .into_iter()
+            .find(|(t, _)| *t == name)
+            .map(|(_, rows)| rows)
+            .unwrap_or_default()
+    }
+
+    /// The events to a recipient domain (lower case), when it is counted on its own.
+    pub fn domain_count(&self, domain: &str) -> Option<u64> {
+        self.domain.get(domain).copied()
     }
 
     fn sorted<'a>(m: impl Iterator<Item = (&'a str, u64)>) -> Vec<(&'a str, u64)> {
@@ -177,6 +194,21 @@ impl Deliveries {
                 Ok(())
             }
         }
+    }
+}
+
+/// The recipient's domain in lower case (`-` when there is none), as the summary counts it.
+pub fn domain_of(recipient: Option<&str>) -> Cow<'_, str> {
+    let domain = recipient
+        .and_then(|r| r.rsplit_once('@'))
+        .map(|(_, d)| d.trim_end_matches('>'))
+        .unwrap_or("");
+    if domain.is_empty() {
+        Cow::Borrowed("-")
+    } else if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(domain.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(domain)
     }
 }
 
