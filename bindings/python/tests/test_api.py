@@ -377,6 +377,8 @@ def test_record_constructors_raise_errors_of_the_package(make: str) -> None:
     and a TypeError), never a bare TypeError or OverflowError (found by atheris)."""
     report = smtpcode.parse_bounce((GOLDEN_BOUNCES / "postfix-dsn.eml").read_bytes())
     recipient = report.recipients[0]
+    original = report.original
+    assert original is not None
     good = {
         "classification": (smtpcode.Classification, _fields(smtpcode.classify(GMAIL))),
         "reply": (smtpcode.Reply, _fields(smtpcode.parse(REPLIES[0]))),
@@ -395,8 +397,8 @@ def test_record_constructors_raise_errors_of_the_package(make: str) -> None:
         ),
         "original": (
             smtpcode.OriginalMessage,
-            {**{k: v for k, v in _fields(report.original).items() if k != "from"},
-             "from_": report.original.from_},
+            {**{k: v for k, v in _fields(original).items() if k != "from"},
+             "from_": original.from_},
         ),
     }
     cls, fields = good[make]
