@@ -84,3 +84,33 @@ pub fn language(s: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// How the bounce reader matches the phrases of a role.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Match {
+    /// The text starts with the phrase.
+    Prefix,
+    /// The text contains the phrase.
+    Substring,
+    /// The first phrase found wins: every row counts.
+    Ordered,
+}
+
+/// A phrase that another phrase of its role always matches as well (`undelivered` under
+/// `undeliver`) is a row that changes nothing.
+pub fn covered(phrase: &str, role: &[&str], how: Match) -> Result<(), String> {
+    let by = role.iter().find(|q| {
+        **q != phrase
+            && match how {
+                Match::Prefix => phrase.starts_with(**q),
+                Match::Substring => phrase.contains(**q),
+                Match::Ordered => false,
+            }
+    });
+    match by {
+        Some(q) => Err(format!(
+            "{phrase:?} is never needed: {q:?} matches it already"
+        )),
+        None => Ok(()),
+    }
+}

@@ -1092,63 +1092,78 @@ fn parse_when<T>(t: &Table<T>, line: usize, names: &Names, s: &str) -> String {
     )
 }
 
-/// The roles of `data/bounce_phrases.tsv`: each becomes one constant of
-/// `tables::bounce_phrases`, documented with the text here.
-const PHRASE_ROLES: &[(&str, &str)] = &[
+/// The roles of `data/bounce_phrases.tsv`, with how the reader matches their phrases: each
+/// becomes one constant of `tables::bounce_phrases`, documented with the text here. A phrase
+/// that another of its role always matches first is refused (`check::covered`).
+const PHRASE_ROLES: &[(&str, check::Match, &str)] = &[
     (
         "auto_reply_subject",
+        check::Match::Prefix,
         "A subject that starts with one of these is an automatic reply.",
     ),
     (
         "auto_reply_subject_anywhere",
-        "A subject that contains one of these is an automatic reply.",
+        check::Match::Substring,
+        "A subject that contains one of these anywhere is an automatic reply.",
     ),
     (
         "daemon_sender",
+        check::Match::Substring,
         "A sender whose local part contains one of these is a mail system.",
     ),
     (
         "daemon_name",
+        check::Match::Substring,
         "A From field that contains one of these is a mail system.",
     ),
     (
         "bounce_subject",
+        check::Match::Substring,
         "A subject that contains one of these announces a bounce.",
     ),
     (
         "bounce_wording",
+        check::Match::Substring,
         "Notice wording that says the message was not delivered.",
     ),
     (
         "final_wording",
+        check::Match::Substring,
         "Notice wording that says delivery has failed for good (not a delay).",
     ),
     (
         "delay_wording",
+        check::Match::Substring,
         "Notice wording that says delivery is only delayed.",
     ),
     (
         "delay_subject",
+        check::Match::Substring,
         "A subject that contains one of these announces a delay.",
     ),
     (
         "reason_intro",
-        "A line that introduces the reason given for every recipient.",
+        check::Match::Ordered,
+        "A line that introduces the reason given for every recipient (the first that matches wins, so the order of the rows counts).",
     ),
     (
         "original_marker",
+        check::Match::Prefix,
         "A line that starts the copy of the original message.",
     ),
     (
         "recipient_naming",
+        check::Match::Substring,
         "Words shortly before an address that name it as a recipient.",
     ),
     (
         "recipient_label",
+        check::Match::Substring,
         "Words in a `label: address` line that make the address a recipient.",
     ),
     (
         "recipient_wrapper",
+        check::Match::Substring,
         "Label words that are the notice's own wrapper, not the diagnostic.",
     ),
 ];
@@ -1165,7 +1180,7 @@ struct PhraseRow {
 /// `data/bounce_phrases.tsv` as one constant slice per role, in file order.
 fn bounce_phrases(g: &mut String) {
     let t: Table<PhraseRow> = read("bounce_phrases.tsv");
-    let roles: Vec<&str> = PHRASE_ROLES.iter().map(|(r, _)| *r).collect();
+    let roles: Vec<&str> = PHRASE_ROLES.iter().map(|(r, _, _)| *r).collect();
     let mut seen = BTreeSet::new();
     for (line, r) in &t.rows {
         ok(&t, *line, check::one_of(&r.role, &roles));
@@ -1177,15 +1192,19 @@ fn bounce_phrases(g: &mut String) {
         }
     }
     g.push_str("\n/// The bounce reader's vocabulary, from `data/bounce_phrases.tsv`.\npub(crate) mod bounce_phrases {\n");
-    for (role, doc) in PHRASE_ROLES {
-        let items: Vec<&str> = t
+    for (role, how, doc) in PHRASE_ROLES {
+        let rows: Vec<(usize, &str)> = t
             .rows
             .iter()
             .filter(|(_, r)| r.role == *role)
-            .map(|(_, r)| r.phrase.as_str())
+            .map(|(line, r)| (*line, r.phrase.as_str()))
             .collect();
-        if items.is_empty() {
+        if rows.is_empty() {
             panic!("data/bounce_phrases.tsv: no phrase for role {role}");
+        }
+        let items: Vec<&str> = rows.iter().map(|(_, p)| *p).collect();
+        for (line, p) in &rows {
+            ok(&t, *line, check::covered(p, &items, *how));
         }
         writeln!(g, "    /// {doc}").unwrap();
         writeln!(

@@ -47,12 +47,18 @@ pub struct Context {
     /// The SMTP command the reply answered. When `None`, a command named in the text
     /// ("in reply to RCPT TO command", "after end of data") is used instead.
     pub command: Option<Command>,
+    /// The command to assume when neither `command` nor the text names one (what a bounce's
+    /// other parts say about a recipient whose diagnostic names no command).
+    pub(crate) fallback: Option<Command>,
 }
 
 impl Context {
     /// No context.
     pub const fn new() -> Self {
-        Context { command: None }
+        Context {
+            command: None,
+            fallback: None,
+        }
     }
     /// The reply answered `command`.
     pub const fn command(mut self, command: Command) -> Self {
@@ -298,27 +304,6 @@ impl<'t> Scans<'_, 't> {
     }
 }
 
-/// The SMTP command that a text names ("in reply to RCPT TO command", "after end of data"...),
-/// by the command hints of `data/commands.tsv`: the first row whose hint the text holds. The
-/// bounce reader asks this of diagnostics and notices.
-#[cfg(feature = "bounce")]
-pub(crate) fn command_hint(input: &[u8]) -> Option<Command> {
-    let found = parse::scan(input);
-    let reply_from = if found.code.is_some() { found.at } else { 0 };
-    let marker = found.code.filter(|_| found.multiline);
-    let mut builtin = Scan::new(&rules::BUILTIN, input);
-    rules::scan(&mut builtin, None, input, reply_from, marker);
-    let facts = Facts {
-        code: found.code,
-        enhanced: found.enhanced,
-        command: None,
-        provider: None,
-    };
-    builtin
-        .best(&facts, false, |t| t == Tier::CommandHint)
-        .and_then(|r| r.command)
-}
-
 /// Classifies `input` with the built-in rules and, when given, a user's rule set first.
 pub(crate) fn classify_in(
     input: &[u8],
@@ -349,7 +334,8 @@ pub(crate) fn classify_in(
     if facts.command.is_none() {
         facts.command = scans
             .best(&facts, false, |t| t == Tier::CommandHint)
-            .and_then(|r| r.command);
+            .and_then(|r| r.command)
+            .or(context.fallback);
     }
 
     let class_digit = code

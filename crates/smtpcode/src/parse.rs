@@ -390,6 +390,25 @@ fn first_enhanced(
     None
 }
 
+/// `text` with `status` in front when it has no code of its own (a log's `dsn=5.1.1` or a
+/// DSN's `Status:` for a diagnostic such as `unknown user: "jo"`), for the classifier.
+pub(crate) fn with_status(
+    text: &str,
+    status: Option<impl core::fmt::Display>,
+) -> std::borrow::Cow<'_, str> {
+    match status {
+        Some(s)
+            if {
+                let f = scan(text.as_bytes());
+                f.code.is_none() && f.enhanced.is_none()
+            } =>
+        {
+            std::borrow::Cow::Owned(format!("{s} {text}"))
+        }
+        _ => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

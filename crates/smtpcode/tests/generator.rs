@@ -97,3 +97,17 @@ fn bad_rows_name_their_line() {
     assert!(err("name\tsource\na \tRFC 1\n").starts_with("2: field name"));
     assert!(err("name\tsource\tother\na\tb\tc\n").starts_with("2:"));
 }
+
+#[test]
+fn a_phrase_another_already_matches_is_refused() {
+    use check::Match;
+    let role = ["undeliver", "undelivered", "returned mail"];
+    assert!(check::covered("undelivered", &role, Match::Substring).is_err());
+    assert!(check::covered("undelivered", &role, Match::Prefix).is_err());
+    assert!(check::covered("undeliver", &role, Match::Substring).is_ok());
+    assert!(check::covered("returned mail", &role, Match::Substring).is_ok());
+    assert!(check::covered("undelivered", &role, Match::Ordered).is_ok());
+    let role = ["original message", "the original message"];
+    assert!(check::covered("the original message", &role, Match::Prefix).is_ok());
+    assert!(check::covered("the original message", &role, Match::Substring).is_err());
+}

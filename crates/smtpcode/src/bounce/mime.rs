@@ -487,8 +487,13 @@ struct Classifier<'u> {
     user: Option<&'u Tables<'u>>,
 }
 
-/// A shared text's address, with the status and the command it is classified with.
-type SharedKey = (usize, Option<EnhancedCode>, Option<Command>);
+/// A shared text's address, with the status and the commands it is classified with.
+type SharedKey = (
+    usize,
+    Option<EnhancedCode>,
+    Option<Command>,
+    Option<Command>,
+);
 
 impl Classifier<'_> {
     fn classify(
@@ -496,21 +501,27 @@ impl Classifier<'_> {
         text: Option<&Arc<str>>,
         status: Option<EnhancedCode>,
         command: Option<Command>,
+        fallback: Option<Command>,
     ) -> Classification {
         match text {
             Some(t) if Arc::strong_count(t) > 1 => {
-                let key = (Arc::as_ptr(t).cast::<u8>() as usize, status, command);
+                let key = (
+                    Arc::as_ptr(t).cast::<u8>() as usize,
+                    status,
+                    command,
+                    fallback,
+                );
                 self.shared
                     .entry(key)
                     .or_insert_with(|| {
                         (
                             t.clone(),
-                            classify_recipient(Some(t), status, command, self.user),
+                            classify_recipient(Some(t), status, command, fallback, self.user),
                         )
                     })
                     .1
             }
-            _ => classify_recipient(text.map(|t| &**t), status, command, self.user),
+            _ => classify_recipient(text.map(|t| &**t), status, command, fallback, self.user),
         }
     }
 }
@@ -702,7 +713,7 @@ fn decide(mut parts: Parts, depth: u8, user: Option<&Tables<'_>>) -> Report {
         if let Some(addr) = from {
             report.recipients.push(no_diagnostic(
                 addr,
-                classify_recipient(None, None, None, None),
+                classify_recipient(None, None, None, None, None),
             ));
         }
         if report.original.is_none() {
@@ -766,25 +777,35 @@ fn from_fields(f: dsn::Fields, notice: &Notice, classifier: &mut Classifier<'_>)
     // recipient when the DSN has none.
     let from_text = notice.for_recipient(&recipient);
     let mut diagnostic = f.diagnostic;
-    let mut command = None;
-    if diagnostic.as_ref().is_none_or(|d| d.text.trim().is_empty()) {
-        if let Some(said) = from_text.as_ref().and_then(|t| t.said.as_ref()) {
-            let kind = diagnostic.and_then(|d| d.kind);
-            diagnostic = Some(Diagnostic {
-                kind,
-                text: said.text.clone(),
-            });
-            command = said.command;
+    let text_command = from_text.as_ref().and_then(|t| t.command);
+    // The command the diagnostic answered: what the text part says of the recipient; for the
+    // DSN's own diagnostic, only when that names none (the classification reads its hints).
+    let (command, fallback) = match &diagnostic {
+        Some(d) if !d.text.trim().is_empty() => (
+            None,
+            super::transcript::command_field(&d.text).or(text_command),
+        ),
+        _ => {
+            let said = from_text.as_ref().and_then(|t| t.said.as_ref());
+            if let Some(said) = said {
+                let kind = diagnostic.and_then(|d| d.kind);
+                diagnostic = Some(Diagnostic {
+                    kind,
+                    text: said.text.clone(),
+                });
+            }
+            (said.and_then(|s| s.command).or(text_command), None)
         }
-    } else if let Some(d) = &diagnostic {
-        command = super::transcript::command_in(&d.text);
-    }
-    let command = command.or_else(|| from_text.as_ref().and_then(|t| t.command));
+    };
     let remote_mta = f
         .remote_mta
         .or_else(|| from_text.as_ref().and_then(|t| t.remote_mta.clone()));
-    let classification =
-        classifier.classify(diagnostic.as_ref().map(|d| &d.text), f.status, command);
+    let classification = classifier.classify(
+        diagnostic.as_ref().map(|d| &d.text),
+        f.status,
+        command,
+        fallback,
+    );
     Recipient {
         recipient,
         original_recipient: f.original_recipient,
@@ -792,14 +813,14 @@ fn from_fields(f: dsn::Fields, notice: &Notice, classifier: &mut Classifier<'_>)
         status: f.status,
         remote_mta,
         diagnostic,
-        command,
+        command: classification.command(),
         classification,
     }
 }
 
 fn from_text(r: notice::Found, delay: bool, classifier: &mut Classifier<'_>) -> Recipient {
     let text = r.said.as_ref().map(|s| &s.text);
-    let classification = classifier.classify(text, None, r.command);
+    let classification = classifier.classify(text, None, r.command, None);
     Recipient {
         recipient: r.address,
         original_recipient: None,
@@ -871,7 +892,7 @@ fn feedback(fb: &str, mut parts: Parts, notice: &Notice) -> Report {
             );
         }
     }
-    let none = classify_recipient(None, None, None, None);
+    let none = classify_recipient(None, None, None, None, None);
     report.recipients = rcpts.into_iter().map(|a| no_diagnostic(a, none)).collect();
     report
 }

@@ -417,30 +417,21 @@ pub(crate) fn count_fields(raw: &[u8], name: &[u8]) -> usize {
         .count()
 }
 
-/// Classifies a diagnostic with the command as context; the status code stands in when the
-/// text has no code of its own.
+/// Classifies a diagnostic with the command as context (`fallback` when neither `command`
+/// nor the text names one); the status code stands in when the text has no code of its own.
 pub(crate) fn classify_recipient(
     diagnostic: Option<&str>,
     status: Option<EnhancedCode>,
     command: Option<Command>,
+    fallback: Option<Command>,
     user: Option<&Tables<'_>>,
 ) -> Classification {
-    let ctx = match command {
-        Some(c) => Context::new().command(c),
-        None => Context::new(),
-    };
+    let ctx = Context { command, fallback };
     let text = diagnostic.unwrap_or("").trim();
     util::charge(text.len());
-    match status {
-        Some(s)
-            if {
-                let f = crate::parse::scan(text.as_bytes());
-                f.code.is_none() && f.enhanced.is_none()
-            } =>
-        {
-            let with = format!("{s} {text}");
-            classify_in(with.as_bytes(), ctx, user)
-        }
-        _ => classify_in(text.as_bytes(), ctx, user),
-    }
+    classify_in(
+        crate::parse::with_status(text, status).as_bytes(),
+        ctx,
+        user,
+    )
 }

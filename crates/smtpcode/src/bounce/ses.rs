@@ -158,11 +158,15 @@ fn recipient(
     user: Option<&Tables<'_>>,
 ) -> Recipient {
     let text = diagnostic.as_ref().map(|d| &*d.text);
-    let command = text.and_then(transcript::command_in);
-    let classification = if action.is_some() {
-        classify_recipient(text, status, command, user)
+    let (command, classification) = if action.is_some() {
+        let fallback = text.and_then(transcript::command_field);
+        let c = classify_recipient(text, status, None, fallback, user);
+        (c.command(), c)
     } else {
-        classify_recipient(None, None, None, None)
+        (
+            text.and_then(transcript::command_in),
+            classify_recipient(None, None, None, None, None),
+        )
     };
     Recipient {
         recipient: super::util::address_of(addr),

@@ -8,12 +8,17 @@ use crate::model::Command;
 
 /// The SMTP command named in a text: Postfix's "(in reply to RCPT TO command)", Exim's
 /// "after RCPT TO:<a@b>", qmail's "does not like recipient"... The phrases are the command
-/// hints of `data/commands.tsv`, the ones the classifier reads.
+/// hints of `data/commands.tsv`: the command the classifier finds in the text, else
+/// [`command_field`]. (A diagnostic that is classified anyway gets both from its
+/// classification, with `command_field` as the context's fallback.)
 pub(crate) fn command_in(text: &str) -> Option<Command> {
-    if let Some(c) = crate::classify::command_hint(text.as_bytes()) {
-        return Some(c);
-    }
-    // m-FILTER: "-------SMTP command" then the command on the next line.
+    crate::classify(text)
+        .command()
+        .or_else(|| command_field(text))
+}
+
+/// The command of m-FILTER's layout: "-------SMTP command" and the command on the next line.
+pub(crate) fn command_field(text: &str) -> Option<Command> {
     if let Some(at) = ifind(text, "smtp command") {
         let after =
             text[at + "smtp command".len()..].trim_start_matches(['-', ':', ' ', '\n', '\r']);
@@ -22,18 +27,11 @@ pub(crate) fn command_in(text: &str) -> Option<Command> {
     None
 }
 
+/// The command a word of a transcript names (`RCPT`, `DATA`, `.`): a name or alias of
+/// `data/commands.tsv`.
 fn command_word(w: &str) -> Option<Command> {
     let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
-    Some(match w.to_ascii_lowercase().as_str() {
-        "rcpt" => Command::Rcpt,
-        "mail" => Command::Mail,
-        "data" => Command::Data,
-        "ehlo" | "helo" | "lhlo" => Command::Ehlo,
-        "starttls" => Command::Starttls,
-        "auth" => Command::Auth,
-        "." | "text" | "eom" | "bdat" => Command::EndOfData,
-        _ => return None,
-    })
+    crate::log::command_named(w.as_bytes())
 }
 
 /// What a session transcript in the notice says, read in one pass over its lines.

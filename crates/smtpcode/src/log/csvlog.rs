@@ -5,7 +5,7 @@
 
 use super::time::{from_unix, iso_prefix};
 use super::{Event, LineInfo, LineKind, LogReader, Mta, Status};
-use super::{address, trim};
+use super::{address, host_ip};
 
 /// The header of the CSV log being read, per kind.
 #[derive(Debug, Clone, Default)]
@@ -118,7 +118,7 @@ pub(crate) fn exchange(r: &mut LogReader, line: &[u8], out: &mut Vec<Event>) -> 
     let forced = r.forced == Some(Mta::Exchange);
     if line[0] == b'#' {
         if let Some(f) = line.strip_prefix(b"#Fields:") {
-            let f = fields(trim(f)).ok()?;
+            let f = fields(f.trim_ascii()).ok()?;
             r.csv.exchange = Some(f);
             return Some(LineInfo::of(LineKind::Other, Some(Mta::Exchange)));
         }
@@ -171,15 +171,10 @@ pub(crate) fn exchange(r: &mut LogReader, line: &[u8], out: &mut Vec<Event>) -> 
     // One status per recipient when the counts agree; otherwise the whole field for each.
     let statuses: Vec<&str> = rstatus.split(';').collect();
     let paired = recipients.len() > 1 && statuses.len() == recipients.len();
-    let relay = match (
+    let relay = host_ip(
         col(header, &row, "server-hostname"),
         col(header, &row, "server-ip"),
-    ) {
-        (Some(h), Some(ip)) => Some(format!("{h}[{ip}]")),
-        (Some(h), None) => Some(h.to_string()),
-        (None, Some(ip)) => Some(format!("[{ip}]")),
-        (None, None) => None,
-    };
+    );
     let sender = col(header, &row, "return-path").or(col(header, &row, "sender-address"));
     for (i, rcpt) in recipients.iter().enumerate() {
         let mut e = Event::new(Mta::Exchange, status);

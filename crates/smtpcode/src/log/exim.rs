@@ -5,7 +5,7 @@
 use super::syslog::TimeForm;
 use super::time::iso_prefix;
 use super::{Ctx, Event, LineKind, LogReader, Mta, Status};
-use super::{address, command_named, find, opt, text, trim};
+use super::{address, command_named, find, opt, text};
 
 /// A main log line (`YYYY-MM-DD HH:MM:SS ...`), or `None` when the line is not one.
 pub(crate) fn read_main(r: &mut LogReader, line: &[u8], out: &mut Vec<Event>) -> Option<LineKind> {
@@ -59,7 +59,7 @@ fn body(r: &mut LogReader, ctx: &Ctx<'_>, b: &[u8], out: &mut Vec<Event>) -> Lin
     // `+pid`: `[1234] `
     if b.first() == Some(&b'[') {
         if let Some(close) = b.iter().take(12).position(|&c| c == b']') {
-            b = trim(&b[close + 1..]);
+            b = b[close + 1..].trim_ascii();
         }
     }
     let sp = b.iter().position(|&c| c == b' ').unwrap_or(b.len());
@@ -194,7 +194,7 @@ fn delivery(
     }
     let mut original = None;
     loop {
-        after = trim_start(after);
+        after = after.trim_ascii_start();
         if after.first() == Some(&b'(') {
             let e = memchr::memchr(b')', after).map_or(after.len(), |i| i + 1);
             after = &after[e..];
@@ -210,12 +210,8 @@ fn delivery(
             break;
         }
     }
-    let fields = if message.is_some() {
+    let fields = if message.is_some() || status == Status::Sent {
         after
-    } else if status == Status::Sent {
-        let f = after;
-        message = None;
-        f
     } else {
         // The message follows ` : ` (4.99) or the first `: ` after the fields.
         let spaced = find(after, b" : ");
@@ -233,7 +229,7 @@ fn delivery(
             None => after,
         }
     };
-    let msg = message.map(trim).unwrap_or(b"");
+    let msg = message.map(<[u8]>::trim_ascii).unwrap_or(b"");
     if status == Status::Bounced && find(msg, b"retry timeout exceeded").is_some() {
         status = Status::Expired;
     }
@@ -283,14 +279,6 @@ fn exim_command(msg: &[u8]) -> Option<crate::Command> {
     command_named(rest)
 }
 
-fn trim_start(b: &[u8]) -> &[u8] {
-    let s = b
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(b.len());
-    &b[s..]
-}
-
 /// `H=HOST [IP] [F=<S>] [temporarily ]rejected WHAT[: MESSAGE]`.
 fn rejected(
     r: &mut LogReader,
@@ -320,7 +308,7 @@ fn rejected(
     let arg = what
         .iter()
         .position(|&c| c == b' ')
-        .map(|i| trim(&what[i + 1..]));
+        .map(|i| what[i + 1..].trim_ascii());
     let host = field(fields, b"H");
     let mut e = ctx.event(r, Status::Rejected);
     e.queue_id = id.map(text);
@@ -337,11 +325,11 @@ fn rejected(
         Some(crate::Command::Ehlo) if e.helo.is_none() => {
             e.helo = what
                 .strip_prefix(b"EHLO or HELO ")
-                .and_then(|a| opt(trim(a)))
+                .and_then(|a| opt(a.trim_ascii()))
         }
         _ => {}
     }
-    e.text = text(trim(msg));
+    e.text = text(msg.trim_ascii());
     e.command = command;
     e.temporary = temporary;
     out.push(e);

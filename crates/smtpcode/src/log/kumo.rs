@@ -4,9 +4,9 @@
 
 use serde::Deserialize;
 
-use super::command_named;
 use super::time::{from_unix, iso_prefix};
 use super::{Event, LineInfo, LineKind, LogReader, Mta, Status};
+use super::{command_named, host_ip};
 
 #[derive(Deserialize)]
 struct Record {
@@ -123,12 +123,7 @@ pub(crate) fn read(r: &mut LogReader, line: &[u8], out: &mut Vec<Event>) -> Line
             .map(|n| n.trim_end_matches('.'))
             .filter(|n| !n.is_empty());
         let addr = p.addr.as_deref().filter(|a| !a.is_empty());
-        match (name, addr) {
-            (Some(n), Some(a)) => Some(format!("{n}[{a}]")),
-            (Some(n), None) => Some(n.to_string()),
-            (None, Some(a)) => Some(format!("[{a}]")),
-            (None, None) => None,
-        }
+        host_ip(name, addr)
     });
     let recipients = match rec.recipient {
         Some(OneOrMany::One(r)) => vec![r],

@@ -165,6 +165,11 @@ pub struct Event {
     cause_text: Option<String>,
 }
 
+/// The classification of nothing, which an event holds until its text is classified
+/// (`Classification` is `Copy`: computed once, not per event).
+static NOTHING: std::sync::LazyLock<Classification> =
+    std::sync::LazyLock::new(|| crate::classify(""));
+
 impl Event {
     /// An event before classification.
     pub(crate) fn new(mta: Mta, status: Status) -> Event {
@@ -186,7 +191,7 @@ impl Event {
             text: String::new(),
             truncated: false,
             cause: None,
-            classification: crate::classify(""),
+            classification: *NOTHING,
             command: None,
             temporary: false,
             cause_text: None,
@@ -201,12 +206,7 @@ impl Event {
     /// The text the classifier reads: the reply, with the log's own enhanced code in front
     /// when the text has no code of its own (`dsn=5.1.1 ... (unknown user: "jo")`).
     pub fn reply(&self) -> Cow<'_, str> {
-        match &self.dsn {
-            Some(dsn) if !has_code(self.text.as_bytes()) => {
-                Cow::Owned(format!("{dsn} {}", self.text))
-            }
-            _ => Cow::Borrowed(&self.text),
-        }
+        crate::parse::with_status(&self.text, self.dsn.as_deref())
     }
 
     /// Classifies (again) with `classifier`: sets [`classification`](Self::classification)
@@ -229,12 +229,6 @@ impl Event {
         self.classification = c;
         self.cause = cause;
     }
-}
-
-/// Does `text` hold a reply code or an enhanced code?
-fn has_code(text: &[u8]) -> bool {
-    let f = crate::parse::scan(text);
-    f.code.is_some() || f.enhanced.is_some()
 }
 
 /// The classification of the text under the log's status, and the reason it replaced.
@@ -447,7 +441,7 @@ impl LogReader {
                 matches!(f, Mta::Postfix | Mta::Exim | Mta::Sendmail | Mta::OpenSmtpd)
             }));
             if let Some(mta) = mta.filter(|&m| want(m)) {
-                let ctx = Ctx::of_frame(self, &frame, mta);
+                let ctx = Ctx::of_frame(&frame, mta);
                 let kind = match mta {
                     Mta::Postfix => postfix::read(self, &ctx, frame.msg, out),
                     Mta::Exim => exim::read(self, &ctx, frame.msg, out),
@@ -531,7 +525,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn of_frame(_: &LogReader, f: &syslog::Frame<'a>, mta: Mta) -> Ctx<'a> {
+    fn of_frame(f: &syslog::Frame<'a>, mta: Mta) -> Ctx<'a> {
         Ctx {
             mta,
             time: f.time,
@@ -590,7 +584,7 @@ pub(crate) fn opt(b: &[u8]) -> Option<String> {
 
 /// An address as logged, without its angle brackets (`<>` is the null sender, `""`).
 pub(crate) fn address(b: &[u8]) -> String {
-    let b = trim(b);
+    let b = b.trim_ascii();
     let b = b
         .strip_prefix(b"<")
         .map(|x| x.strip_suffix(b">").unwrap_or(x))
@@ -598,17 +592,26 @@ pub(crate) fn address(b: &[u8]) -> String {
     text(b)
 }
 
-/// `b` without white space around it.
-pub(crate) fn trim(b: &[u8]) -> &[u8] {
-    let s = b
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .unwrap_or(b.len());
-    let e = b
-        .iter()
-        .rposition(|c| !c.is_ascii_whitespace())
-        .map_or(s, |e| e + 1);
-    &b[s..e]
+/// The queue id in front of a message and the message after it: letters and digits, at
+/// least `min` of them, then a `:` within the first `within` bytes.
+pub(crate) fn queue_id(msg: &[u8], within: usize, min: usize) -> Option<(&[u8], &[u8])> {
+    let colon = msg.iter().take(within).position(|&c| c == b':')?;
+    let id = &msg[..colon];
+    if id.len() < min || !id.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let rest = &msg[colon + 1..];
+    Some((id, rest.strip_prefix(b" ").unwrap_or(rest)))
+}
+
+/// A remote host as the logs write it: `name[ip]`, `name` or `[ip]`.
+pub(crate) fn host_ip(name: Option<&str>, ip: Option<&str>) -> Option<String> {
+    match (name, ip) {
+        (Some(n), Some(a)) => Some(format!("{n}[{a}]")),
+        (Some(n), None) => Some(n.to_string()),
+        (None, Some(a)) => Some(format!("[{a}]")),
+        (None, None) => None,
+    }
 }
 
 /// The position of `needle` in `hay`.
@@ -621,30 +624,22 @@ pub(crate) fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::rfind(hay, needle)
 }
 
-/// The SMTP command a name in a log stands for (`RCPT`, `RCPT TO`, `END-OF-MESSAGE`,
-/// `end of DATA`, `MAIL FROM:<a@b>`).
+/// The SMTP command a name in a log stands for (`RCPT`, `RCPT TO:<a@b>`, `END-OF-MESSAGE`,
+/// `end of data`, `HELO name`, `initial connection`): the names and aliases of
+/// `data/commands.tsv`, read up to a `:`, `<` or `(`, whole or by their first word.
 pub(crate) fn command_named(name: &[u8]) -> Option<Command> {
-    let name = trim(name);
-    let up = |w: &[u8]| name.len() >= w.len() && name[..w.len()].eq_ignore_ascii_case(w);
-    Some(if up(b"rcpt") {
-        Command::Rcpt
-    } else if up(b"mail") {
-        Command::Mail
-    } else if up(b"end-of-message") || up(b"end of data") || up(b"end of message") || name == b"." {
-        Command::EndOfData
-    } else if up(b"data") || up(b"bdat") || up(b"sending data block") {
-        Command::Data
-    } else if up(b"ehlo") || up(b"helo") {
-        Command::Ehlo
-    } else if up(b"starttls") {
-        Command::Starttls
-    } else if up(b"auth") {
-        Command::Auth
-    } else if up(b"connect") || up(b"initial connection") || up(b"connection") {
-        Command::Connect
-    } else {
-        return None;
-    })
+    let name = name.trim_ascii();
+    if name == b"." {
+        return Some(Command::EndOfData);
+    }
+    let head = name
+        .split(|&c| matches!(c, b':' | b'<' | b'('))
+        .next()
+        .unwrap_or(name);
+    let head = std::str::from_utf8(head).ok()?.trim();
+    head.parse()
+        .ok()
+        .or_else(|| head.split_whitespace().next()?.parse().ok())
 }
 
 #[cfg(test)]

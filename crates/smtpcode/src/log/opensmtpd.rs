@@ -3,7 +3,7 @@
 //! (inbound refusals).
 
 use super::{Ctx, Event, LineKind, LogReader, Status};
-use super::{address, command_named, find, opt, text, trim};
+use super::{address, command_named, find, opt, text};
 
 /// The `key=value` pairs of a line; a value may be `"quoted"`. `stat=` of an `mda` line is
 /// unquoted and runs to the end.
@@ -60,7 +60,9 @@ pub(crate) fn read(r: &mut LogReader, ctx: &Ctx<'_>, msg: &[u8], out: &mut Vec<E
             let mut e = ctx.event(r, Status::Expired);
             e.queue_id = Some(text(&rest[..colon]));
             fill(&mut e, &p);
-            e.text = get(&p, b"stat").map(|s| text(trim(s))).unwrap_or_default();
+            e.text = get(&p, b"stat")
+                .map(|s| text(s.trim_ascii()))
+                .unwrap_or_default();
             out.push(e);
             return LineKind::Delivery;
         }
@@ -87,7 +89,9 @@ pub(crate) fn read(r: &mut LogReader, ctx: &Ctx<'_>, msg: &[u8], out: &mut Vec<E
         e.queue_id = get(&p, b"evpid").and_then(opt);
         fill(&mut e, &p);
         e.relay = get(&p, b"relay").and_then(opt);
-        e.text = get(&p, b"stat").map(|s| text(trim(s))).unwrap_or_default();
+        e.text = get(&p, b"stat")
+            .map(|s| text(s.trim_ascii()))
+            .unwrap_or_default();
         out.push(e);
         return LineKind::Delivery;
     }
@@ -100,7 +104,7 @@ pub(crate) fn read(r: &mut LogReader, ctx: &Ctx<'_>, msg: &[u8], out: &mut Vec<E
         } else {
             command_named(command)
         };
-        let arg = find(command, b":").map(|i| trim(&command[i + 1..]));
+        let arg = find(command, b":").map(|i| command[i + 1..].trim_ascii());
         match e.command {
             Some(crate::Command::Rcpt) => e.recipient = arg.map(arg_address),
             Some(crate::Command::Mail) => e.sender = arg.map(arg_address),
@@ -108,7 +112,7 @@ pub(crate) fn read(r: &mut LogReader, ctx: &Ctx<'_>, msg: &[u8], out: &mut Vec<E
                 e.helo = command
                     .iter()
                     .position(|&c| c == b' ')
-                    .and_then(|i| opt(trim(&command[i..])))
+                    .and_then(|i| opt(command[i..].trim_ascii()))
             }
             _ => {}
         }

@@ -2,7 +2,7 @@
 //! `status=expired`, `removed`, and smtpd / cleanup / postscreen `reject:` lines.
 
 use super::{Ctx, Event, LineKind, LogReader, Mta, Status};
-use super::{address, command_named, find, opt, rfind, text, trim};
+use super::{address, command_named, find, opt, queue_id, rfind, text};
 
 /// The `key=value` items of a Postfix line (`, `-separated; a value in `<...>` may hold
 /// commas), up to a `status=` item, which ends the list: `(key, value)` pairs and where the
@@ -75,23 +75,9 @@ fn status_text(v: &[u8]) -> (&[u8], &[u8], bool) {
     }
 }
 
-/// The queue id in front of a message (`4F2A1B3C9D: `, `NOQUEUE: `).
-fn queue_id(msg: &[u8]) -> Option<(&[u8], &[u8])> {
-    let colon = msg.iter().take(40).position(|&c| c == b':')?;
-    let id = &msg[..colon];
-    if id.len() < 5 || !id.iter().all(u8::is_ascii_alphanumeric) {
-        return None;
-    }
-    Some((
-        id,
-        msg[colon + 1..]
-            .strip_prefix(b" ")
-            .unwrap_or(&msg[colon + 1..]),
-    ))
-}
-
 pub(crate) fn read(r: &mut LogReader, ctx: &Ctx<'_>, msg: &[u8], out: &mut Vec<Event>) -> LineKind {
-    let Some((qid, rest)) = queue_id(msg) else {
+    // `4F2A1B3C9D: `, `NOQUEUE: `.
+    let Some((qid, rest)) = queue_id(msg, 40, 5) else {
         return ctx.no_id();
     };
     let noqueue = qid == b"NOQUEUE";
@@ -161,7 +147,9 @@ fn delivery(
     e.queue_id = Some(text(qid));
     e.recipient = to.map(address);
     e.original_recipient = orig.map(address);
-    e.relay = relay.and_then(|v| opt(trim(v))).filter(|v| v != "none");
+    e.relay = relay
+        .and_then(|v| opt(v.trim_ascii()))
+        .filter(|v| v != "none");
     e.dsn = dsn.and_then(opt);
     e.text = text(txt);
     e.truncated = cut;
@@ -260,7 +248,7 @@ fn reject(
     let mut reply_after: &[u8] = b"";
     let mut t = tail;
     while !t.is_empty() {
-        let t0 = trim(t);
+        let t0 = t.trim_ascii();
         if t0.first() == Some(&b':') {
             reply_after = &t0[1..];
             break;
@@ -291,13 +279,17 @@ fn reject(
     let cleanup = matches!(stage, b"header" | b"body" | b"content");
     let (client, reply, command) = if cleanup {
         // The reply follows the items; the client is the last ` from X` before them.
-        let client = rfind(head, b" from ").map(|i| trim(&head[i + 6..]));
-        (client, trim(reply_after), Some(crate::Command::EndOfData))
+        let client = rfind(head, b" from ").map(|i| head[i + 6..].trim_ascii());
+        (
+            client,
+            reply_after.trim_ascii(),
+            Some(crate::Command::EndOfData),
+        )
     } else {
         let h = head.strip_prefix(b" from ").unwrap_or(head);
         match find(h, b": ") {
-            Some(c) => (Some(&h[..c]), trim(&h[c + 2..]), command_named(stage)),
-            None => (None, trim(h), command_named(stage)),
+            Some(c) => (Some(&h[..c]), h[c + 2..].trim_ascii(), command_named(stage)),
+            None => (None, h.trim_ascii(), command_named(stage)),
         }
     };
     let mut e = ctx.event(r, Status::Rejected);

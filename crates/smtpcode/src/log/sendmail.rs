@@ -4,22 +4,7 @@
 //! `<addr>... User unknown` refusals.
 
 use super::{Ctx, Event, LineKind, LogReader, Mta, Status};
-use super::{address, find, opt, text, trim};
-
-/// The queue id in front of a message (`u31FFPtp032300: `).
-fn queue_id(msg: &[u8]) -> Option<(&[u8], &[u8])> {
-    let colon = msg.iter().take(32).position(|&c| c == b':')?;
-    let id = &msg[..colon];
-    if id.len() < 6 || !id.iter().all(u8::is_ascii_alphanumeric) {
-        return None;
-    }
-    Some((
-        id,
-        msg[colon + 1..]
-            .strip_prefix(b" ")
-            .unwrap_or(&msg[colon + 1..]),
-    ))
-}
+use super::{address, find, opt, queue_id, text};
 
 /// The value of `key=` in a `, `-separated list; `stat=` and `reply=` run further (`reply=`
 /// to `, stat=`, `stat=` to the end).
@@ -43,7 +28,8 @@ fn value<'a>(b: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
 }
 
 pub(crate) fn read(r: &mut LogReader, ctx: &Ctx<'_>, msg: &[u8], out: &mut Vec<Event>) -> LineKind {
-    let Some((qid, rest)) = queue_id(msg) else {
+    // `u31FFPtp032300: `.
+    let Some((qid, rest)) = queue_id(msg, 32, 6) else {
         return ctx.no_id();
     };
     if rest.starts_with(b"to=") {
@@ -73,7 +59,7 @@ pub(crate) fn read(r: &mut LogReader, ctx: &Ctx<'_>, msg: &[u8], out: &mut Vec<E
             let mut e = ctx.event(r, Status::Rejected);
             e.queue_id = Some(text(qid));
             e.recipient = Some(address(addr));
-            e.text = text(trim(&rest[i + 4..]));
+            e.text = text(rest[i + 4..].trim_ascii());
             e.command = Some(crate::Command::Rcpt);
             out.push(e);
             return LineKind::Delivery;
@@ -109,15 +95,19 @@ fn delivery(
     let reply = value(rest, b"reply");
     let stat_text = stat.strip_prefix(b"Deferred: ").unwrap_or(stat);
     let txt = match reply {
-        Some(rp) => text(trim(rp)),
-        None => text(trim(stat_text)),
+        Some(rp) => text(rp.trim_ascii()),
+        None => text(stat_text.trim_ascii()),
     };
     let relay = value(rest, b"relay").and_then(opt);
     let sender = r
         .joins
         .get(Mta::Sendmail, qid)
         .and_then(|m| m.sender.clone());
-    for rcpt in to.split(|&c| c == b',').map(trim).filter(|a| !a.is_empty()) {
+    for rcpt in to
+        .split(|&c| c == b',')
+        .map(<[u8]>::trim_ascii)
+        .filter(|a| !a.is_empty())
+    {
         let mut e = ctx.event(r, status);
         e.queue_id = Some(text(qid));
         e.recipient = Some(address(rcpt));
@@ -151,7 +141,7 @@ fn expire(
         let mut e = ctx.event(r, Status::Expired);
         e.queue_id = Some(text(qid));
         e.sender = sender;
-        e.text = text(trim(why));
+        e.text = text(why.trim_ascii());
         out.push(e);
         return LineKind::Delivery;
     }
@@ -197,7 +187,7 @@ fn reject(
         Some(crate::Command::Mail) => e.sender = arg.map(address),
         _ => {}
     }
-    e.text = text(trim(reply));
+    e.text = text(reply.trim_ascii());
     e.command = command;
     out.push(e);
     LineKind::Delivery

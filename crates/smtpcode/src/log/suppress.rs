@@ -119,6 +119,10 @@ impl SuppressionList {
         timestamp: Option<LogTime>,
         text: &str,
     ) -> bool {
+        // Only a hard bounce is kept: nothing to convert for the others.
+        if c.bounce() != Bounce::Hard {
+            return false;
+        }
         self.add_fields(Bounced {
             recipient,
             status: None,
@@ -147,8 +151,8 @@ impl SuppressionList {
         if address.is_empty() {
             return false;
         }
-        let entry = Suppression {
-            address: address.clone(),
+        let entry = |address: String| Suppression {
+            address,
             count: 1,
             last_time: time.map(str::to_string),
             last_timestamp: timestamp,
@@ -167,13 +171,13 @@ impl SuppressionList {
                     _ => true,
                 };
                 if later {
-                    *s = entry;
+                    *s = entry(address);
                 }
                 s.count = count;
             }
             None => {
-                self.index.insert(address, self.list.len());
-                self.list.push(entry);
+                self.index.insert(address.clone(), self.list.len());
+                self.list.push(entry(address));
             }
         }
         true

@@ -569,7 +569,6 @@ const COMMON: &[&str] = &[
     "found",
     "exist",
     "valid",
-    "error",
     "status",
     "system",
     "connection",
