@@ -4,6 +4,8 @@
 #   * `wc -l`            reading the lines (the floor of any line tool),
 #   * `smtpcode classify --summary`  the classifier over every line, one thread (what
 #                                    `classify` did with a mail log before `logs`).
+# and `logs --report` (issue 16) against `logs --summary`, both with --year so that both read
+# the times: the report's extra seconds and the page's size (the goal: under 3 s, under 2 MB).
 # Prints lines/s and peak resident memory (GNU time) for each, and the ratios.
 #   scripts/bench-logs.sh [LINES]      (builds the release binary first)
 set -euo pipefail
@@ -40,3 +42,7 @@ measure logs-summary-1thread env RAYON_NUM_THREADS=1 "$BIN" logs --summary "$LOG
 measure logs-json "$BIN" logs --format json "$LOG"
 r() { awk "BEGIN{printf \"%.2f\", $(cat "$WORK/t-$1") / $(cat "$WORK/t-$2")}"; }
 echo "ratios (time): classify-summary/logs-summary $(r classify-summary logs-summary)  logs-summary-gz/logs-summary $(r logs-summary-gz logs-summary)  logs-summary/wc $(r logs-summary wc)"
+measure logs-summary-year "$BIN" logs --year 2026 --summary "$LOG"
+measure logs-report "$BIN" logs --year 2026 --no-progress --report "$WORK/report.html" "$LOG"
+extra=$(awk "BEGIN{printf \"%.3f\", $(cat "$WORK/t-logs-report") - $(cat "$WORK/t-logs-summary-year")}")
+echo "report - summary: $extra s   page: $(wc -c < "$WORK/report.html") bytes"

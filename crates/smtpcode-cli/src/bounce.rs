@@ -346,20 +346,12 @@ impl Writer<'_> {
                 out.write_all(b"\n")
             }
             Format::Tsv | Format::Csv => {
-                let csv = self.format == Format::Csv;
-                let clean = |s: &str| {
-                    if csv {
-                        s.to_string()
-                    } else {
-                        term::clean(s).into_owned()
-                    }
-                };
-                let opt = |s: Option<&str>| s.map(clean).unwrap_or_default();
+                let opt = |s: Option<&str>| s.map(String::from).unwrap_or_default();
                 report::row(
                     out,
                     self.format,
                     [
-                        clean(rec.file),
+                        String::from(rec.file),
                         rec.message.map(|n| n.to_string()).unwrap_or_default(),
                         rec.kind.to_string(),
                         opt(rec.recipient),

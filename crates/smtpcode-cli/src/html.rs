@@ -35,10 +35,10 @@ const MAX_POINTS: usize = 60;
 const RATE_PROVIDERS: usize = 4;
 /// Reasons in the reason chart (the table lists them all: they are a closed set).
 const CHART_REASONS: usize = 12;
-/// Domains in the hard-bounce chart and table, and in the summary's domain table.
-const TOP_DOMAINS: usize = 20;
-/// The most domains counted one by one for hard bounces.
-const MAX_HARD_DOMAINS: usize = 100_000;
+/// Domains in the hard-bounce chart and table: as many as the summary's domain table.
+const TOP_DOMAINS: usize = crate::report::TABLE_DOMAINS;
+/// The most domains counted one by one for hard bounces or remembered with their provider.
+const MAX_HARD_DOMAINS: usize = crate::report::MAX_DOMAINS;
 /// The most input names listed.
 const MAX_INPUTS: usize = 10;
 /// Characters shown of any text from the input.
@@ -179,13 +179,7 @@ impl Collector {
                 .unwrap_or(NO_PROVIDER),
         };
         if c.bounce() == smtpcode::Bounce::Hard {
-            if let Some(n) = self.hard.get_mut(domain.as_ref()) {
-                *n += 1;
-            } else if self.hard.len() < MAX_HARD_DOMAINS {
-                self.hard.insert(domain.into_owned(), 1);
-            } else {
-                self.hard_other += 1;
-            }
+            crate::report::count_domain(&mut self.hard, &mut self.hard_other, domain);
         }
         let Some(h) = time.as_ref().and_then(hour_of) else {
             self.undated += 1;
@@ -277,19 +271,16 @@ fn esc(s: &str, n: usize) -> String {
 /// The colour class of a status: delivered, deferred, bounced, expired, refused; others take
 /// the free colours in turn.
 fn status_class(status: &str, others: &mut usize) -> String {
-    let k = match status {
-        "sent" | "delivered" | "relayed" | "expanded" => 0,
-        "deferred" | "delayed" => 1,
-        "bounced" | "failed" => 2,
-        "expired" => 3,
-        "rejected" => 4,
-        _ => {
-            *others += 1;
-            4 + *others
-        }
-    };
+    let mut k = status_rank(status);
+    if k == OTHER_STATUS {
+        *others += 1;
+        k = 4 + *others;
+    }
     format!("k{}", k.min(9))
 }
+
+/// The rank of the statuses that [`status_rank`] does not know.
+const OTHER_STATUS: usize = 5;
 
 /// Where a status goes in the stack: deliveries at the bottom.
 fn status_rank(status: &str) -> usize {
@@ -299,7 +290,7 @@ fn status_rank(status: &str) -> usize {
         "bounced" | "failed" => 2,
         "expired" => 3,
         "rejected" => 4,
-        _ => 5,
+        _ => OTHER_STATUS,
     }
 }
 

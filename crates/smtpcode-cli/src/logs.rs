@@ -117,34 +117,29 @@ pub fn run(classifier: &Classifier, opts: &Options, read: &mut inputs::Outcome) 
         reader = reader.format(f);
     }
     let list = inputs::list(&opts.files, false, read);
-    let mut unreadable_lines = 0u64;
     inputs::read_each(&list, read, |input, r| {
         reader.new_input();
         let name = input.name();
         run.names.push(name.clone());
         let file = run.names.len() - 1;
+        // A regular file has a size for the progress bar; stdin, a FIFO... are streams.
         let size = match input {
-            inputs::Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            inputs::Input::File(p) => std::fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
             inputs::Input::Stdin => None,
         };
-        let stream = size.is_none()
-            || matches!(input, inputs::Input::File(p) if !std::fs::metadata(p).is_ok_and(|m| m.is_file()));
+        let stream = size.is_none();
         let bar = (opts.progress && !stream && io::stderr().is_terminal())
             .then(|| progress_bar(&name, size.unwrap_or(0)));
-        let result = run.input(
-            &mut reader,
-            r,
-            file,
-            stream,
-            bar.as_ref(),
-            &mut unreadable_lines,
-        );
+        let result = run.input(&mut reader, r, file, stream, bar.as_ref());
         if let Some(b) = bar {
             b.finish_and_clear();
         }
         result
     })?;
-    run.finish(read, unreadable_lines, target.map(|t| (t, note)))
+    run.finish(read, target.map(|t| (t, note)))
 }
 
 fn progress_bar(name: &str, size: u64) -> indicatif::ProgressBar {
@@ -220,7 +215,6 @@ fn decoded<'r>(mut r: Counted<&'r mut dyn BufRead>) -> io::Result<Box<dyn BufRea
 }
 
 impl<W: Write> Run<'_, W> {
-    #[allow(clippy::too_many_arguments)]
     fn input(
         &mut self,
         reader: &mut LogReader,
@@ -228,7 +222,6 @@ impl<W: Write> Run<'_, W> {
         file: usize,
         stream: bool,
         bar: Option<&indicatif::ProgressBar>,
-        unreadable_lines: &mut u64,
     ) -> io::Result<()> {
         let left = Rc::new(Cell::new(0));
         let counted = Counted {
@@ -244,7 +237,6 @@ impl<W: Write> Run<'_, W> {
         let mut bytes = 0usize;
         let mut line_no = 0u64;
         let mut shown = 0u64;
-        let keep_items = !(self.opts.summary || self.opts.suppress || self.opts.report.is_some());
         let name = self.names[file].clone();
         loop {
             if stream && !items.is_empty() && left.get() == 0 {
@@ -280,7 +272,6 @@ impl<W: Write> Run<'_, W> {
             }
             if let Some(p) = &info.problem {
                 self.counts.problems += 1;
-                *unreadable_lines += 1;
                 shown += 1;
                 if shown <= SHOWN_PROBLEMS {
                     eprintln!(
@@ -295,7 +286,9 @@ impl<W: Write> Run<'_, W> {
                 .position(|k| *k == info.kind)
                 .unwrap_or(0);
             self.counts.kinds[k] += 1;
-            if keep_items && (events.len() > start || self.opts.all) {
+            // --all (which the command line allows only when records are printed) keeps
+            // the lines that gave no event too.
+            if events.len() > start || self.opts.all {
                 items.push(Item {
                     file,
                     line: line_no,
@@ -303,15 +296,6 @@ impl<W: Write> Run<'_, W> {
                     mta: info.mta,
                     events: (start, events.len()),
                     raw: (self.opts.all && events.len() == start).then(|| buf.clone()),
-                });
-            } else if !keep_items && events.len() > start {
-                items.push(Item {
-                    file,
-                    line: line_no,
-                    kind: info.kind,
-                    mta: info.mta,
-                    events: (start, events.len()),
-                    raw: None,
                 });
             }
             bytes += buf.len();
@@ -327,11 +311,7 @@ impl<W: Write> Run<'_, W> {
                 shown - SHOWN_PROBLEMS
             );
         }
-        self.block(&mut events, &mut items)?;
-        if let Some(b) = bar {
-            b.finish();
-        }
-        Ok(())
+        self.block(&mut events, &mut items)
     }
 
     /// Classifies a block's events, then writes (or counts) them in order.
@@ -394,7 +374,6 @@ impl<W: Write> Run<'_, W> {
     fn finish(
         mut self,
         read: &inputs::Outcome,
-        unreadable_lines: u64,
         report: Option<(html::Target, Option<String>)>,
     ) -> io::Result<()> {
         let c = &self.counts;
@@ -443,10 +422,11 @@ impl<W: Write> Run<'_, W> {
                 c.undated
             );
         }
-        if unreadable_lines > 0 {
+        let unreadable = self.counts.problems;
+        if unreadable > 0 {
             return Err(io::Error::other(format!(
-                "{unreadable_lines} line{} could not be read as records of their format (see above)",
-                if unreadable_lines == 1 { "" } else { "s" }
+                "{unreadable} line{} could not be read as records of their format (see above)",
+                if unreadable == 1 { "" } else { "s" }
             )));
         }
         Ok(())
@@ -550,19 +530,12 @@ impl Records {
                 out.write_all(b"\n")
             }
             Format::Tsv | Format::Csv => {
-                let clean = |s: &str| -> String {
-                    if self.format == Format::Tsv {
-                        term::clean(s).into_owned()
-                    } else {
-                        s.to_string()
-                    }
-                };
-                let opt = |s: Option<&str>| s.map(clean).unwrap_or_default();
+                let opt = |s: Option<&str>| s.map(String::from).unwrap_or_default();
                 report::row(
                     out,
                     self.format,
                     [
-                        clean(file),
+                        String::from(file),
                         line.to_string(),
                         "delivery".to_string(),
                         opt(e.time.as_deref()),
@@ -589,7 +562,7 @@ impl Records {
                         e.cause.map(|r| r.to_string()).unwrap_or_default(),
                         c.rule().to_string(),
                         e.truncated.to_string(),
-                        clean(&e.text),
+                        String::from(&e.text),
                     ],
                 )
             }
@@ -639,19 +612,12 @@ impl Records {
                 out.write_all(b"\n")
             }
             Format::Tsv | Format::Csv => {
-                let clean = |s: &str| -> String {
-                    if self.format == Format::Tsv {
-                        term::clean(s).into_owned()
-                    } else {
-                        s.to_string()
-                    }
-                };
                 let mut f: Vec<String> = vec![String::new(); COLUMNS.len()];
-                f[0] = clean(file);
+                f[0] = String::from(file);
                 f[1] = line.to_string();
                 f[2] = kind.to_string();
                 f[5] = mta.map(|m| m.to_string()).unwrap_or_default();
-                f[COLUMNS.len() - 1] = clean(&text);
+                f[COLUMNS.len() - 1] = text.into_owned();
                 report::row(out, self.format, f)
             }
             Format::Table => {

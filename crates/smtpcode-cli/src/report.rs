@@ -12,10 +12,13 @@ use crate::{Format, term};
 
 /// The most recipient domains counted one by one; the others are counted together, so that
 /// memory stays bounded whatever the input.
-const MAX_DOMAINS: usize = 100_000;
+pub(crate) const MAX_DOMAINS: usize = 100_000;
 
 /// Domains listed in the table (all of them, up to [`MAX_DOMAINS`], in JSON).
-const TABLE_DOMAINS: usize = 20;
+pub(crate) const TABLE_DOMAINS: usize = 20;
+
+/// The sections of the summary, in the order they are printed.
+const SECTIONS: [&str; 5] = ["status", "bounce", "reason", "provider", "domain"];
 
 /// Counts of deliveries.
 #[derive(Default)]
@@ -46,14 +49,11 @@ impl Deliveries {
             .provider
             .entry(c.provider().map_or("-", |p| p.name()))
             .or_default() += 1;
-        let domain = domain_of(recipient);
-        if let Some(n) = self.domain.get_mut(domain.as_ref()) {
-            *n += 1;
-        } else if self.domain.len() < MAX_DOMAINS {
-            self.domain.insert(domain.into_owned(), 1);
-        } else {
-            self.other_domains += 1;
-        }
+        count_domain(
+            &mut self.domain,
+            &mut self.other_domains,
+            domain_of(recipient),
+        );
     }
 
     /// Delivery events counted.
@@ -64,11 +64,20 @@ impl Deliveries {
     /// The rows of one section (`status`, `bounce`, `reason`, `provider`, `domain`), most
     /// frequent first, as `--summary` prints them.
     pub fn section(&self, name: &str) -> Vec<(&str, u64)> {
-        self.sections()
-            .into_iter()
-            .find(|(t, _)| *t == name)
-            .map(|(_, rows)| rows)
-            .unwrap_or_default()
+        match name {
+            "status" => Self::sorted(self.status.iter().map(|(k, v)| (k.as_str(), *v))),
+            "bounce" => Self::sorted(self.bounce.iter().map(|(k, v)| (*k, *v))),
+            "reason" => Self::sorted(self.reason.iter().map(|(k, v)| (*k, *v))),
+            "provider" => Self::sorted(self.provider.iter().map(|(k, v)| (*k, *v))),
+            "domain" => {
+                let mut domains = Self::sorted(self.domain.iter().map(|(k, v)| (k.as_str(), *v)));
+                if self.other_domains > 0 {
+                    domains.push(("(other domains)", self.other_domains));
+                }
+                domains
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The events to a recipient domain (lower case), when it is counted on its own.
@@ -83,29 +92,7 @@ impl Deliveries {
     }
 
     fn sections(&self) -> Vec<(&'static str, Vec<(&str, u64)>)> {
-        let mut domains = Self::sorted(self.domain.iter().map(|(k, v)| (k.as_str(), *v)));
-        if self.other_domains > 0 {
-            domains.push(("(other domains)", self.other_domains));
-        }
-        vec![
-            (
-                "status",
-                Self::sorted(self.status.iter().map(|(k, v)| (k.as_str(), *v))),
-            ),
-            (
-                "bounce",
-                Self::sorted(self.bounce.iter().map(|(k, v)| (*k, *v))),
-            ),
-            (
-                "reason",
-                Self::sorted(self.reason.iter().map(|(k, v)| (*k, *v))),
-            ),
-            (
-                "provider",
-                Self::sorted(self.provider.iter().map(|(k, v)| (*k, *v))),
-            ),
-            ("domain", domains),
-        ]
+        SECTIONS.iter().map(|s| (*s, self.section(s))).collect()
     }
 
     fn share(&self, n: u64) -> f64 {
@@ -212,6 +199,22 @@ pub fn domain_of(recipient: Option<&str>) -> Cow<'_, str> {
     }
 }
 
+/// Counts one event for `domain` in `counts`, or in `other` once [`MAX_DOMAINS`] domains are
+/// counted one by one (memory stays bounded whatever the input).
+pub(crate) fn count_domain(
+    counts: &mut HashMap<String, u64>,
+    other: &mut u64,
+    domain: Cow<'_, str>,
+) {
+    if let Some(n) = counts.get_mut(domain.as_ref()) {
+        *n += 1;
+    } else if counts.len() < MAX_DOMAINS {
+        counts.insert(domain.into_owned(), 1);
+    } else {
+        *other += 1;
+    }
+}
+
 /// Writes the suppression list.
 pub fn write_suppressions(
     out: &mut impl Write,
@@ -227,13 +230,6 @@ pub fn write_suppressions(
             Ok(())
         }
         Format::Csv | Format::Tsv => {
-            let clean = |s: &str| -> String {
-                if format == Format::Tsv {
-                    term::clean(s).replace('\t', " ")
-                } else {
-                    s.to_string()
-                }
-            };
             row(
                 out,
                 format,
@@ -252,13 +248,13 @@ pub fn write_suppressions(
                     out,
                     format,
                     [
-                        clean(&s.address),
+                        String::from(&s.address),
                         s.count.to_string(),
-                        clean(s.last_time.as_deref().unwrap_or("")),
+                        String::from(s.last_time.as_deref().unwrap_or("")),
                         s.reason.to_string(),
                         s.code.map(|c| c.to_string()).unwrap_or_default(),
                         s.enhanced.clone().unwrap_or_default(),
-                        clean(&s.text),
+                        String::from(&s.text),
                     ],
                 )?;
             }
@@ -286,8 +282,8 @@ pub fn write_suppressions(
     }
 }
 
-/// Writes one row of tab-separated values (fields as they are: the caller cleans them) or of
-/// comma-separated values (RFC 4180 quoting).
+/// Writes one row of tab-separated values (control characters, tabs and line breaks in a field
+/// become spaces) or of comma-separated values (RFC 4180 quoting, fields as they are).
 pub fn row<S: AsRef<str>>(
     out: &mut impl Write,
     format: Format,
@@ -297,7 +293,7 @@ pub fn row<S: AsRef<str>>(
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(Vec::with_capacity(256));
-        w.write_record(fields.into_iter().map(|f| f.as_ref().to_string()))
+        w.write_record(fields.into_iter().map(|f| f.as_ref().to_owned()))
             .map_err(io::Error::other)?;
         let buf = w
             .into_inner()
@@ -309,7 +305,7 @@ pub fn row<S: AsRef<str>>(
         if !std::mem::replace(&mut first, false) {
             out.write_all(b"\t")?;
         }
-        out.write_all(f.as_ref().as_bytes())?;
+        out.write_all(term::clean(f.as_ref()).as_bytes())?;
     }
     out.write_all(b"\n")
 }

@@ -2,27 +2,11 @@
 //! the bytes; records carry the library's answers; errors are clear and leave nothing half
 //! done.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::smtpcode;
 
-fn smtpcode(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run smtpcode");
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    // Written from another thread: the command answers while it reads.
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 /// Real replies and garbage: bytes that are not UTF-8, NUL, a lone CR, tabs, an empty line,
 /// white space only, digits that are not codes, text with no code.

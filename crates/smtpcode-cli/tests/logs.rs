@@ -2,28 +2,13 @@
 //! listed in `expected.tsv`), compressed, from a stream, and on hostile input; and
 //! `--summary` / `--suppress` for `smtpcode bounce`.
 
+mod common;
+use common::smtpcode;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn smtpcode(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run smtpcode");
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
 
 fn logs_dir() -> String {
     format!("{}/../../tests/data/logs", env!("CARGO_MANIFEST_DIR"))

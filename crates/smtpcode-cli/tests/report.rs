@@ -2,22 +2,11 @@
 //! `--summary` prints for the same input, its text from the input is escaped, and its size
 //! stays bounded whatever the input. (The page in a real browser: tests/report/run.sh.)
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn smtpcode(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
-        .args(args)
-        .output()
-        .expect("run smtpcode");
-    assert!(
-        out.status.success(),
-        "smtpcode {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use std::process::Command;
 
 fn data(path: &str) -> String {
     format!("{}/../../tests/data/{path}", env!("CARGO_MANIFEST_DIR"))
@@ -133,12 +122,12 @@ fn the_report_of_a_log_has_the_figures_of_the_summary() {
     let files = logs();
     let mut args = vec!["logs", "--year", "2025", "--report", html.to_str().unwrap()];
     args.extend(files.iter().map(String::as_str));
-    let report = smtpcode(&args);
+    let report = common::ok(&args);
     assert!(report.stdout.is_empty(), "the page goes to the file only");
     let page = std::fs::read_to_string(&html).unwrap();
     let mut args = vec!["logs", "--year", "2025", "--summary", "--format", "json"];
     args.extend(files.iter().map(String::as_str));
-    let summary: serde_json::Value = serde_json::from_slice(&smtpcode(&args).stdout).unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&common::ok(&args).stdout).unwrap();
     let events = summary["events"].as_u64().unwrap();
     assert!(events > 50);
     for section in ["status", "bounce", "reason", "provider", "domain"] {
@@ -171,7 +160,7 @@ fn the_report_of_a_log_has_the_figures_of_the_summary() {
     // The suppression list's size is the length of --suppress.
     let mut args = vec!["logs", "--year", "2025", "--suppress", "--format", "json"];
     args.extend(files.iter().map(String::as_str));
-    let suppress = smtpcode(&args)
+    let suppress = common::ok(&args)
         .stdout
         .split(|b| *b == b'\n')
         .filter(|l| !l.is_empty())
@@ -206,7 +195,7 @@ fn the_report_of_a_log_has_the_figures_of_the_summary() {
     let again = dir.join("again.html");
     args.push(again.to_str().unwrap());
     args.extend(files.iter().map(String::as_str));
-    let both: serde_json::Value = serde_json::from_slice(&smtpcode(&args).stdout).unwrap();
+    let both: serde_json::Value = serde_json::from_slice(&common::ok(&args).stdout).unwrap();
     assert_eq!(both, summary);
     assert_eq!(std::fs::read_to_string(&again).unwrap(), page);
     let _ = std::fs::remove_dir_all(&dir);
@@ -217,10 +206,10 @@ fn the_report_of_bounce_messages_has_the_figures_of_the_summary() {
     let dir = tmp("bounce");
     let html = dir.join("b.html");
     let bounces = data("bounces");
-    smtpcode(&["bounce", "--report", html.to_str().unwrap(), &bounces]);
+    common::ok(&["bounce", "--report", html.to_str().unwrap(), &bounces]);
     let page = std::fs::read_to_string(&html).unwrap();
     let summary: serde_json::Value = serde_json::from_slice(
-        &smtpcode(&["bounce", "--summary", "--format", "json", &bounces]).stdout,
+        &common::ok(&["bounce", "--summary", "--format", "json", &bounces]).stdout,
     )
     .unwrap();
     for section in ["status", "bounce", "reason", "provider", "domain"] {
@@ -228,7 +217,7 @@ fn the_report_of_bounce_messages_has_the_figures_of_the_summary() {
     }
     assert!(page.contains("no chart over time"));
     assert!(!page.contains("<table id=\"t-volume\">"));
-    let suppress = smtpcode(&["bounce", "--suppress", "--format", "json", &bounces])
+    let suppress = common::ok(&["bounce", "--suppress", "--format", "json", &bounces])
         .stdout
         .split(|b| *b == b'\n')
         .filter(|l| !l.is_empty())
@@ -259,7 +248,7 @@ fn text_from_the_log_is_escaped_and_the_page_stays_small() {
     }
     std::fs::write(&log, text).unwrap();
     let html = dir.join("h.html");
-    smtpcode(&[
+    common::ok(&[
         "logs",
         "--report",
         html.to_str().unwrap(),
@@ -282,7 +271,7 @@ fn text_from_the_log_is_escaped_and_the_page_stays_small() {
         .map(|r| r.last().unwrap().parse::<u64>().unwrap())
         .sum();
     let summary: serde_json::Value = serde_json::from_slice(
-        &smtpcode(&[
+        &common::ok(&[
             "logs",
             "--summary",
             "--format",
