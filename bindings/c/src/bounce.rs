@@ -347,11 +347,8 @@ pub unsafe extern "C" fn smtpcode_bounce_parse(
     out: *mut *mut smtpcode_bounce_report,
 ) -> smtpcode_status {
     ffi_panic_boundary! {
-        let out = try_status!(non_null(out));
-        // SAFETY: the caller's contract on `buf` and `len`.
-        let bytes = try_status!(unsafe { input(buf, len) });
-        // SAFETY: `out` is checked and writable by the caller's contract.
-        unsafe { finish(smtpcode::bounce::parse(bytes), out) }
+        // SAFETY: the caller's contract on `buf`, `len` and `out`.
+        unsafe { parse_into(&smtpcode::Classifier::new(), buf, len, out) }
     }
 }
 
@@ -374,17 +371,29 @@ pub unsafe extern "C" fn smtpcode_classifier_bounce_parse(
     out: *mut *mut smtpcode_bounce_report,
 ) -> smtpcode_status {
     ffi_panic_boundary! {
-        let out = try_status!(non_null(out));
-        if classifier.is_null() {
-            return smtpcode_status::NullArgument;
-        }
-        // SAFETY: the caller's contract: a live classifier, shared read-only.
-        let classifier = unsafe { &(*classifier).inner };
-        // SAFETY: the caller's contract on `buf` and `len`.
-        let bytes = try_status!(unsafe { input(buf, len) });
-        // SAFETY: `out` is checked and writable by the caller's contract.
-        unsafe { finish(classifier.parse_bounce(bytes), out) }
+        // SAFETY: the caller's contract: NULL or a live classifier, shared read-only.
+        let classifier = try_status!(unsafe { crate::classifier::classifier_ref(classifier) });
+        // SAFETY: the caller's contract on `buf`, `len` and `out`.
+        unsafe { parse_into(classifier, buf, len, out) }
     }
+}
+
+/// Parses `buf` with `classifier`'s rules into a new report written to `out`.
+///
+/// # Safety
+///
+/// As `smtpcode_bounce_parse()`.
+unsafe fn parse_into(
+    classifier: &smtpcode::Classifier,
+    buf: *const c_char,
+    len: usize,
+    out: *mut *mut smtpcode_bounce_report,
+) -> smtpcode_status {
+    let out = try_status!(non_null(out));
+    // SAFETY: the caller's contract on `buf` and `len`.
+    let bytes = try_status!(unsafe { input(buf, len) });
+    // SAFETY: `out` is checked and writable by the caller's contract.
+    unsafe { finish(classifier.parse_bounce(bytes), out) }
 }
 
 /// Frees a report made by `smtpcode_bounce_parse()` or `smtpcode_classifier_bounce_parse()`,

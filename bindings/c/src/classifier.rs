@@ -3,7 +3,6 @@
 
 use std::ffi::c_char;
 
-use crate::context;
 use crate::ffi::{ffi_panic_boundary, input, non_null, try_status, write_out};
 use crate::types::{smtpcode_classification, smtpcode_status};
 
@@ -186,19 +185,25 @@ pub unsafe extern "C" fn smtpcode_classifier_classify(
     out: *mut smtpcode_classification,
 ) -> smtpcode_status {
     ffi_panic_boundary! {
-        let out = try_status!(non_null(out));
-        if classifier.is_null() {
-            return smtpcode_status::NullArgument;
-        }
-        // SAFETY: the caller's contract: a live classifier, shared read-only.
-        let classifier = unsafe { &(*classifier).inner };
-        // SAFETY: the caller's contract on `buf` and `len`.
-        let bytes = try_status!(unsafe { input(buf, len) });
-        let context = try_status!(context(command));
-        let c = classifier.classify_with(bytes, context);
-        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
-        unsafe { write_out(out, smtpcode_classification::from(&c)) }
+        // SAFETY: the caller's contract: NULL or a live classifier, shared read-only.
+        let classifier = try_status!(unsafe { classifier_ref(classifier) });
+        // SAFETY: the caller's contract on `buf`, `len` and `out`.
+        unsafe { crate::classify_into(classifier, buf, len, command, out) }
     }
+}
+
+/// The core classifier behind a handle, or `SMTPCODE_STATUS_NULL_ARGUMENT`.
+///
+/// # Safety
+///
+/// `classifier` must be NULL or a live classifier, not freed while the reference is used.
+pub(crate) unsafe fn classifier_ref<'a>(
+    classifier: *const smtpcode_classifier,
+) -> Result<&'a smtpcode::Classifier, smtpcode_status> {
+    // SAFETY: the caller's contract.
+    unsafe { classifier.as_ref() }
+        .map(|c| &c.inner)
+        .ok_or(smtpcode_status::NullArgument)
 }
 
 #[cfg(test)]

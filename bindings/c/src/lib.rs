@@ -88,14 +88,31 @@ pub unsafe extern "C" fn smtpcode_classify(
     out: *mut smtpcode_classification,
 ) -> smtpcode_status {
     ffi_panic_boundary! {
-        let out = try_status!(non_null(out));
-        // SAFETY: the caller's contract on `buf` and `len`.
-        let bytes = try_status!(unsafe { input(buf, len) });
-        let context = try_status!(context(command));
-        let c = smtpcode::classify_with(bytes, context);
-        // SAFETY: `out` is not NULL and the caller's contract says it is writable.
-        unsafe { write_out(out, smtpcode_classification::from(&c)) }
+        // SAFETY: the caller's contract on `buf`, `len` and `out`.
+        unsafe { classify_into(&smtpcode::Classifier::new(), buf, len, command, out) }
     }
+}
+
+/// `smtpcode_classify()` with `classifier`'s rules (the built-in ones alone for
+/// `Classifier::new()`, which allocates nothing).
+///
+/// # Safety
+///
+/// As `smtpcode_classify()`.
+pub(crate) unsafe fn classify_into(
+    classifier: &smtpcode::Classifier,
+    buf: *const c_char,
+    len: usize,
+    command: u32,
+    out: *mut smtpcode_classification,
+) -> smtpcode_status {
+    let out = try_status!(non_null(out));
+    // SAFETY: the caller's contract on `buf` and `len`.
+    let bytes = try_status!(unsafe { input(buf, len) });
+    let context = try_status!(context(command));
+    let c = classifier.classify_with(bytes, context);
+    // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+    unsafe { write_out(out, smtpcode_classification::from(&c)) }
 }
 
 /// The classification context for a C command argument.

@@ -428,7 +428,7 @@ pub(crate) fn enhanced_parts(e: Option<smtpcode::EnhancedCode>) -> (bool, u8, u1
 }
 
 /// The C value of an optional index (`SMTPCODE_NO_*` when absent).
-pub(crate) fn index_or(v: Option<usize>, none: u32) -> u32 {
+fn index_or(v: Option<usize>, none: u32) -> u32 {
     v.and_then(|i| u32::try_from(i).ok()).unwrap_or(none)
 }
 

@@ -32,16 +32,17 @@ use arrow_array::{
 };
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyCapsule, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyCapsule, PyList, PyString, PyTuple};
 use pyo3_arrow::ffi::{
     ArrayIterator, to_array_pycapsules, to_schema_pycapsule, to_stream_pycapsule,
 };
 use pyo3_arrow::{PyArray, PyChunkedArray};
 use smtpcode::bounce::{DsnAction, Format, Kind};
-use smtpcode::{Action, Basis, Bounce, Classification, Command, Context, Outcome, Reason};
+use smtpcode::{Action, Basis, Bounce, Classification, Command, Outcome, Reason};
 
 use crate::enums::PyEnum;
 use crate::errors;
+use crate::many::With;
 
 /// Rows per piece: the unit of work a thread takes (a few milliseconds of classification).
 const PIECE: usize = 2048;
@@ -460,26 +461,6 @@ struct Piece {
 // ------------------------------------------------------------------------------------------
 // Running pieces, in order, on one thread or a pool.
 
-/// The `threads=` argument: `None` for the available cores, else at least 1 (and at most
-/// the available cores).
-fn threads_arg(threads: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<usize> {
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let Some(n) = threads.filter(|n| !n.is_none()) else {
-        return Ok(cores);
-    };
-    if n.is_instance_of::<PyBool>() || !n.is_instance_of::<PyInt>() {
-        return Err(errors::wrong_type(n, &format!("{what} threads"), "an int"));
-    }
-    if !n.gt(0)? {
-        return Err(errors::SmtpCodeError::new_err(format!(
-            "{what}: threads must be at least 1, not {}",
-            n.str()?
-        )));
-    }
-    // More threads than cores help nothing: a huge number means "all".
-    Ok(n.extract::<usize>().unwrap_or(usize::MAX).min(cores))
-}
-
 /// A part of the result: column builders that pieces fill and that are appended in order.
 trait Part: Send + Sized {
     /// Builders for about `rows` rows.
@@ -813,31 +794,19 @@ fn batch(columns: Vec<(&'static str, ArrayRef)>) -> Result<RecordBatch, ArrowErr
     RecordBatch::try_new(schema, columns.into_iter().map(|(_, a)| a).collect())
 }
 
-/// What each reply is classified with.
-struct With<'a> {
-    classifier: &'a smtpcode::Classifier,
-    ctx: Context,
-}
-
-impl With<'_> {
-    /// The classification of one row (`None` for a null).
-    fn one(
-        &self,
-        bytes: Option<&[u8]>,
-        row: usize,
-        check: bool,
-    ) -> Result<Option<Classification>, Stop> {
-        let Some(b) = bytes else { return Ok(None) };
-        if check {
-            if let Err(e) = std::str::from_utf8(b) {
-                return Err(Stop::NotUtf8 {
-                    row,
-                    valid_up_to: e.valid_up_to(),
-                });
-            }
-        }
-        Ok(Some(self.classifier.classify_with(b, self.ctx)))
-    }
+/// The classification of one row (`None` for a null).
+fn one(
+    with: &With,
+    bytes: Option<&[u8]>,
+    row: usize,
+    check: bool,
+) -> Result<Option<Classification>, Stop> {
+    bytes
+        .map(|b| {
+            with.classify_checked(b, check)
+                .map_err(|valid_up_to| Stop::NotUtf8 { row, valid_up_to })
+        })
+        .transpose()
 }
 
 /// A dictionary value's classification: `None` for a null, `Err(valid_up_to)` for bytes
@@ -845,16 +814,9 @@ impl With<'_> {
 type Classified = Option<Result<Classification, usize>>;
 
 /// Classifies a dictionary's values once (they are few next to the rows).
-fn classify_values(values: &Texts, with: &With<'_>, check: bool) -> Vec<Classified> {
+fn classify_values(values: &Texts, with: &With, check: bool) -> Vec<Classified> {
     (0..values.len())
-        .map(|i| {
-            values.get(i).map(|b| {
-                if check {
-                    std::str::from_utf8(b).map_err(|e| e.valid_up_to())?;
-                }
-                Ok(with.classifier.classify_with(b, with.ctx))
-            })
-        })
+        .map(|i| values.get(i).map(|b| with.classify_checked(b, check)))
         .collect()
 }
 
@@ -868,9 +830,12 @@ pub(crate) fn classify_arrow_in(
 ) -> PyResult<PyArrowBatch> {
     const WHAT: &str = "classify_arrow()";
     let ctx = crate::context(command)?;
-    let threads = threads_arg(threads, WHAT)?;
+    let threads = errors::threads_arg(threads, WHAT, crate::cores(), crate::cores())?;
     let input = Input::import(values, WHAT, true)?;
-    let with = With { classifier, ctx };
+    let with = With {
+        classifier: classifier.clone(),
+        ctx,
+    };
     // Dictionaries: their values are classified once, here, without the GIL.
     let dict_values: Vec<Option<Vec<Classified>>> = py.detach(|| {
         input
@@ -910,7 +875,7 @@ pub(crate) fn classify_arrow_in(
             }
             _ => {
                 for i in piece.rows.clone() {
-                    let c = with.one(texts.get(i), start + i, input.check_utf8)?;
+                    let c = one(&with, texts.get(i), start + i, input.check_utf8)?;
                     out.push(c.as_ref())?;
                 }
             }
@@ -1094,7 +1059,7 @@ pub(crate) fn parse_bounces_arrow_in(
     threads: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyArrowBatch> {
     const WHAT: &str = "parse_bounces_arrow()";
-    let threads = threads_arg(threads, WHAT)?;
+    let threads = errors::threads_arg(threads, WHAT, crate::cores(), crate::cores())?;
     // Messages are bytes: a binary column is read as it is, UTF-8 or not.
     let input = Input::import(values, WHAT, false)?;
     let pieces = input.pieces(BOUNCE_PIECE);

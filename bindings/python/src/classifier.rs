@@ -13,8 +13,6 @@ use crate::records::PyClassification;
 #[pyclass(frozen, module = "smtpcode", name = "Classifier")]
 pub struct PyClassifier {
     inner: smtpcode::Classifier,
-    /// The rule file's text and name, kept for pickling (`None` without rules).
-    source: Option<(String, String)>,
 }
 
 impl PyClassifier {
@@ -23,13 +21,14 @@ impl PyClassifier {
         &self.inner
     }
 
-    fn load(py: Python<'_>, text: String, origin: String) -> PyResult<Self> {
-        let rules = py
-            .detach(|| smtpcode::Rules::parse_named(&text, &origin))
-            .map_err(|e| errors::rules_error(py, e))?;
+    /// A classifier with the rules `read` gives (the GIL released while they compile).
+    fn with_rules(
+        py: Python<'_>,
+        read: impl FnOnce() -> Result<smtpcode::Rules, smtpcode::RulesError> + Send,
+    ) -> PyResult<Self> {
+        let rules = py.detach(read).map_err(|e| errors::rules_error(py, e))?;
         Ok(PyClassifier {
             inner: smtpcode::Classifier::with_rules(rules),
-            source: Some((text, origin)),
         })
     }
 }
@@ -53,11 +52,10 @@ impl PyClassifier {
             )),
             (None, None) => Ok(PyClassifier {
                 inner: smtpcode::Classifier::new(),
-                source: None,
             }),
             (None, Some(text)) => {
                 let text = errors::str_arg(text, "Classifier() text")?;
-                PyClassifier::load(py, text.to_string(), "<text>".into())
+                PyClassifier::with_rules(py, || smtpcode::Rules::parse(&text))
             }
             (Some(path), None) => {
                 let os = py.import("os")?;
@@ -67,18 +65,7 @@ impl PyClassifier {
                 let path: std::path::PathBuf = path.extract().map_err(|_| {
                     errors::wrong_type(&path, "Classifier()", "a path (str or os.PathLike)")
                 })?;
-                let origin = path.display().to_string();
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    errors::rules_error(
-                        py,
-                        smtpcode::RulesError {
-                            origin: origin.clone(),
-                            line: 0,
-                            message: format!("cannot read: {e}"),
-                        },
-                    )
-                })?;
-                PyClassifier::load(py, text, origin)
+                PyClassifier::with_rules(py, || smtpcode::Rules::load(&path))
             }
         }
     }
@@ -152,15 +139,16 @@ impl PyClassifier {
     /// The rule file's name (`"<text>"` for rules given as text), or `None`.
     #[getter]
     fn origin(&self) -> Option<&str> {
-        self.source.as_ref().map(|(_, o)| o.as_str())
+        self.inner.user_rules().map(smtpcode::Rules::origin)
     }
 
     fn __repr__(&self) -> String {
-        match &self.source {
+        match self.inner.user_rules() {
             None => "Classifier()".into(),
-            Some((_, origin)) => format!(
-                "<Classifier: {} rules from {origin}>",
-                self.inner.user_rules().map_or(0, |r| r.rules().len())
+            Some(r) => format!(
+                "<Classifier: {} rules from {}>",
+                r.rules().len(),
+                r.origin()
             ),
         }
     }
@@ -172,9 +160,9 @@ impl PyClassifier {
         let make = py
             .import("smtpcode._smtpcode")?
             .getattr("_classifier_from_text")?;
-        let args = match &self.source {
-            None => PyTuple::new(py, [None::<String>, None])?,
-            Some((text, origin)) => PyTuple::new(py, [Some(text.clone()), Some(origin.clone())])?,
+        let args = match self.inner.user_rules() {
+            None => PyTuple::new(py, [None::<&str>, None])?,
+            Some(r) => PyTuple::new(py, [Some(r.text()), Some(r.origin())])?,
         };
         Ok((make, args))
     }
@@ -190,8 +178,9 @@ pub fn _classifier_from_text(
     match text {
         None => Ok(PyClassifier {
             inner: smtpcode::Classifier::new(),
-            source: None,
         }),
-        Some(text) => PyClassifier::load(py, text, origin.unwrap_or_else(|| "<text>".into())),
+        Some(text) => PyClassifier::with_rules(py, || {
+            smtpcode::Rules::parse_named(&text, origin.as_deref().unwrap_or("<text>"))
+        }),
     }
 }

@@ -226,3 +226,27 @@ pub fn opt_enhanced_arg(
         })
         .transpose()
 }
+
+/// A `threads=` argument: `default` for `None`, else an int of at least 1, at most `cap` (more
+/// threads than that help nothing: a huge number means "all").
+pub fn threads_arg(
+    threads: Option<&Bound<'_, PyAny>>,
+    what: &str,
+    default: usize,
+    cap: usize,
+) -> PyResult<usize> {
+    use pyo3::types::{PyBool, PyInt};
+    let Some(n) = threads.filter(|n| !n.is_none()) else {
+        return Ok(default);
+    };
+    if n.is_instance_of::<PyBool>() || !n.is_instance_of::<PyInt>() {
+        return Err(wrong_type(n, &format!("{what} threads"), "an int"));
+    }
+    if !n.gt(0)? {
+        return Err(SmtpCodeError::new_err(format!(
+            "{what}: threads must be at least 1, not {}",
+            n.str()?
+        )));
+    }
+    Ok(n.extract::<usize>().unwrap_or(usize::MAX).min(cap))
+}

@@ -45,10 +45,13 @@ const MAX_THREADS: usize = 8;
 /// [`MAX_THREADS`]. Asked once per process (the answer comes from system calls and cgroup
 /// files, which cost more than classifying a few replies).
 fn default_threads() -> usize {
-    static THREADS: OnceLock<usize> = OnceLock::new();
-    *THREADS.get_or_init(|| {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
-    })
+    cores().min(MAX_THREADS)
+}
+
+/// The available cores, asked once per process.
+pub(crate) fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// The `command=` argument as a classification context.
@@ -120,22 +123,7 @@ pub(crate) fn classify_many_in<'py>(
     threads: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
     let ctx = context(command)?;
-    let threads = match threads {
-        Some(n) => {
-            if n.is_instance_of::<PyBool>() || !n.is_instance_of::<PyInt>() {
-                return Err(errors::wrong_type(n, "classify_many() threads", "an int"));
-            }
-            if !n.gt(0)? {
-                return Err(errors::SmtpCodeError::new_err(format!(
-                    "classify_many(): threads must be at least 1, not {}",
-                    n.str()?
-                )));
-            }
-            // More threads than there are cores help nothing: a huge number means "all".
-            n.extract::<usize>().unwrap_or(usize::MAX).min(MAX_THREADS)
-        }
-        None => default_threads(),
-    };
+    let threads = errors::threads_arg(threads, "classify_many()", default_threads(), MAX_THREADS)?;
     if replies.is_instance_of::<PyString>() || replies.is_instance_of::<PyBytes>() {
         return Err(errors::wrong_type(
             replies,

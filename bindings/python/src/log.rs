@@ -18,9 +18,9 @@ use crate::classifier::PyClassifier;
 use crate::errors;
 use crate::records::PyClassification;
 
-/// The longest line kept whole (1 MiB, as the command); the rest of a longer line is
-/// dropped, its events are marked truncated and a problem says so.
-const MAX_LINE: usize = 1 << 20;
+/// The longest line kept whole, the command's; the rest of a longer line is dropped, its
+/// events are marked truncated and a problem says so.
+const MAX_LINE: usize = smtpcode_cli::lines::MAX_LINE;
 
 /// Reads log lines into events, keeping the joins between lines (one per log).
 #[pyclass(module = "smtpcode._smtpcode", name = "_LogReader")]

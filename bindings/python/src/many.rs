@@ -44,9 +44,20 @@ pub struct With {
     pub ctx: Context,
 }
 
-/// The classification of one reply.
-fn classify_one(reply: &Reply, with: &With) -> Classification {
-    with.classifier.classify_with(reply.as_bytes(), with.ctx)
+impl With {
+    /// The classification of one reply.
+    pub fn classify(&self, reply: &[u8]) -> Classification {
+        self.classifier.classify_with(reply, self.ctx)
+    }
+
+    /// [`classify`](Self::classify), after checking that the bytes are UTF-8 when `check`
+    /// (`Err` holds how many bytes are valid).
+    pub fn classify_checked(&self, reply: &[u8], check: bool) -> Result<Classification, usize> {
+        if check {
+            std::str::from_utf8(reply).map_err(|e| e.valid_up_to())?;
+        }
+        Ok(self.classify(reply))
+    }
 }
 
 /// Makes the `Classification` objects of one call. Equal classifications share one object
@@ -157,7 +168,7 @@ pub fn classify_many<'py>(
                 let results: Vec<Classification> = py.detach(|| {
                     replies
                         .iter()
-                        .map(|reply| classify_one(reply, with))
+                        .map(|reply| with.classify(reply.as_bytes()))
                         .collect()
                 });
                 objects.append(&out, results)?;
@@ -192,7 +203,7 @@ fn submit(pool: &rayon::ThreadPool, replies: Vec<Reply>, with: &With) -> InFligh
         let results: Vec<Classification> = shared
             .par_iter()
             .with_min_len(64)
-            .map(|reply| classify_one(reply, &with))
+            .map(|reply| with.classify(reply.as_bytes()))
             .collect();
         // The pool's handle goes first: the calling thread's is then the last one.
         drop(shared);

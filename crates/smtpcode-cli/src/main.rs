@@ -15,7 +15,7 @@ mod bounce;
 mod card;
 mod html;
 mod inputs;
-mod lines;
+pub mod lines;
 mod logs;
 mod output;
 mod report;

@@ -86,6 +86,8 @@ impl std::fmt::Debug for Rules {
 }
 
 struct Inner {
+    text: String,
+    origin: String,
     compiled: Compiled,
     rows: Vec<Rule>,
     row_terms: Vec<(u32, u32)>,
@@ -115,6 +117,17 @@ impl Rules {
     /// Reads rules from the text of a rule file; errors name it `origin` (a file name, say).
     pub fn parse_named(text: &str, origin: &str) -> Result<Rules, RulesError> {
         Rules::from_text(text, origin)
+    }
+
+    /// The text the rules were read from (to store or send them, and read them again).
+    pub fn text(&self) -> &str {
+        &self.inner.text
+    }
+
+    /// What the rules' errors name: the file, `<text>`, or the name given to
+    /// [`parse_named`](Self::parse_named).
+    pub fn origin(&self) -> &str {
+        &self.inner.origin
     }
 
     /// The rules, one per alternative (`||`) of each rule, in precedence order.
@@ -259,6 +272,8 @@ impl Rules {
             _ => 2,
         });
         let mut inner = Inner {
+            text: text.to_string(),
+            origin: origin.to_string(),
             compiled,
             rows: Vec::new(),
             row_terms: Vec::new(),
