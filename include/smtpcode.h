@@ -190,6 +190,11 @@ enum smtpcode_bounce
    * policy, size, protocol). Do not suppress the address; fix the cause.
    */
   SMTPCODE_BOUNCE_BLOCK = 3,
+  /**
+   * The input tells nothing: no code, no class and no known phrase (an empty line, a
+   * log line that is no reply). Neither retry nor suppress because of it.
+   */
+  SMTPCODE_BOUNCE_UNKNOWN = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -714,7 +719,7 @@ typedef struct smtpcode_classification {
    */
   bool outcome_inferred;
   /**
-   * None, soft, hard or block.
+   * None, soft, hard, block or unknown.
    */
   smtpcode_bounce bounce;
   /**
@@ -726,9 +731,15 @@ typedef struct smtpcode_classification {
    */
   smtpcode_action action;
   /**
-   * True when the same message can succeed if sent again later.
+   * True when the same message can succeed if sent again later (false when `has_retry`
+   * is false).
    */
   bool retry;
+  /**
+   * False when the input tells nothing about retrying (outcome unknown: no code and no
+   * known phrase); `retry` is then false and means nothing.
+   */
+  bool has_retry;
   /**
    * The provider that wrote the reply (its stable id, such as "gmail"), or NULL.
    */

@@ -95,7 +95,8 @@ static void put_recipient(const smtpcode_bounce_info *info, const smtpcode_bounc
         }
         printf("\t%s\t%s\t%s\t%s\t%s\t", smtpcode_outcome_str(c->outcome),
                smtpcode_bounce_str(c->bounce), smtpcode_reason_str(c->reason),
-               smtpcode_action_str(c->action), c->retry ? "true" : "false");
+               smtpcode_action_str(c->action),
+               c->has_retry ? (c->retry ? "true" : "false") : "");
         put_str(c->provider);
         printf("\t%s\n", c->rule);
     } else {

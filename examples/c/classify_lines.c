@@ -92,7 +92,8 @@ int main(int argc, char **argv) {
          * are static: nothing to free. */
         printf("\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", smtpcode_outcome_str(c.outcome),
                smtpcode_bounce_str(c.bounce), smtpcode_reason_str(c.reason),
-               smtpcode_action_str(c.action), c.retry ? "true" : "false",
+               smtpcode_action_str(c.action),
+               c.has_retry ? (c.retry ? "true" : "false") : "",
                c.provider ? c.provider : "", c.provider_code ? c.provider_code : "",
                c.command != SMTPCODE_NO_COMMAND ? smtpcode_command_str(c.command) : "", c.rule);
     }

@@ -117,6 +117,7 @@ static int same_classification(const smtpcode_classification *a,
            a->enhanced_detail == b->enhanced_detail && a->outcome == b->outcome &&
            a->outcome_inferred == b->outcome_inferred && a->bounce == b->bounce &&
            a->reason == b->reason && a->action == b->action && a->retry == b->retry &&
+           a->has_retry == b->has_retry &&
            a->provider == b->provider && a->provider_index == b->provider_index &&
            a->provider_code == b->provider_code && a->command == b->command &&
            a->basis == b->basis && a->rule == b->rule && a->explanation == b->explanation &&
@@ -136,7 +137,8 @@ static int valid_classification(const smtpcode_classification *c) {
                                c->enhanced_class == 5)
                             : (c->enhanced_class == 0 && c->enhanced_subject == 0 &&
                                c->enhanced_detail == 0)) &&
-           ((c->provider == NULL) == (c->provider_index == SMTPCODE_NO_PROVIDER));
+           ((c->provider == NULL) == (c->provider_index == SMTPCODE_NO_PROVIDER)) &&
+           (c->has_retry || !c->retry);
 }
 
 /* ---- tests ------------------------------------------------------------------------- */
@@ -192,7 +194,7 @@ static void test_enum_names(void) {
     /* The last constant of each enum in the header: the name functions cover exactly the
      * header's values. */
     check_names(smtpcode_outcome_str, SMTPCODE_OUTCOME_UNKNOWN);
-    check_names(smtpcode_bounce_str, SMTPCODE_BOUNCE_BLOCK);
+    check_names(smtpcode_bounce_str, SMTPCODE_BOUNCE_UNKNOWN);
     check_names(smtpcode_reason_str, SMTPCODE_REASON_NONE);
     check_names(smtpcode_action_str, SMTPCODE_ACTION_CHECK_ROUTING);
     check_names(smtpcode_command_str, SMTPCODE_COMMAND_END_OF_DATA);
@@ -250,7 +252,7 @@ static void test_golden_classify(void) {
         got[3] = smtpcode_bounce_str(c.bounce);
         got[4] = smtpcode_reason_str(c.reason);
         got[5] = smtpcode_action_str(c.action);
-        got[6] = c.retry ? "true" : "false";
+        got[6] = c.has_retry ? (c.retry ? "true" : "false") : NULL;
         got[7] = c.provider;
         got[8] = c.provider_code;
         want[0] = g->code;
@@ -353,7 +355,7 @@ static void test_classify_fields(void) {
     CHECK(c.bounce == SMTPCODE_BOUNCE_HARD);
     CHECK(c.reason == SMTPCODE_REASON_MAILBOX_UNKNOWN);
     CHECK(c.action == SMTPCODE_ACTION_SUPPRESS);
-    CHECK(!c.retry);
+    CHECK(c.has_retry && !c.retry);
     CHECK(c.rule && c.rule[0] && c.explanation && c.explanation[0] && c.fix && c.fix[0]);
     CHECK(!c.nonstandard_code && !c.class_mismatch);
     CHECK(valid_classification(&c));
@@ -411,14 +413,15 @@ static void test_empty_input(void) {
     CHECK(smtpcode_classify(empty, 0, SMTPCODE_NO_COMMAND, &b) == SMTPCODE_STATUS_OK);
     CHECK(same_classification(&a, &b));
     CHECK(a.code == 0 && !a.has_enhanced);
-    CHECK(a.bounce == SMTPCODE_BOUNCE_NONE && a.action == SMTPCODE_ACTION_NONE && !a.retry);
+    CHECK(a.bounce == SMTPCODE_BOUNCE_UNKNOWN && a.action == SMTPCODE_ACTION_NONE && !a.has_retry &&
+          !a.retry);
     CHECK(a.provider == NULL && a.provider_code == NULL);
     CHECK(valid_classification(&a));
 
     CHECK(smtpcode_parse(NULL, 0, &r) == SMTPCODE_STATUS_EMPTY_INPUT);
     CHECK(smtpcode_parse(empty, 0, &r) == SMTPCODE_STATUS_EMPTY_INPUT);
     CHECK(classify_str(spaces, SMTPCODE_NO_COMMAND, &b) == SMTPCODE_STATUS_OK);
-    CHECK(b.code == 0 && b.bounce == SMTPCODE_BOUNCE_NONE);
+    CHECK(b.code == 0 && b.bounce == SMTPCODE_BOUNCE_UNKNOWN && !b.has_retry);
 
     /* NUL bytes are input like any other (and count as white space). */
     CHECK(classify_bytes(nuls, sizeof nuls, SMTPCODE_NO_COMMAND, &b) == SMTPCODE_STATUS_OK);

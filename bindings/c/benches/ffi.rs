@@ -75,7 +75,8 @@ fn check_same(line: &[u8], c: &smtpcode_classification, r: &smtpcode::Classifica
         && c.bounce as u32 == r.bounce() as u32
         && c.reason as u32 == r.reason() as u32
         && c.action as u32 == r.action() as u32
-        && c.retry == r.retry()
+        && c.has_retry == r.retry().is_some()
+        && c.retry == (r.retry() == Some(true))
         && s(c.provider) == r.provider().map(|p| p.name())
         && s(c.provider_code) == r.provider_code()
         && s(c.rule) == Some(r.rule())

@@ -121,8 +121,11 @@ pub enum smtpcode_bounce {
     /// Refused because of the sender or the message (reputation, authentication, content,
     /// policy, size, protocol). Do not suppress the address; fix the cause.
     Block = 3,
+    /// The input tells nothing: no code, no class and no known phrase (an empty line, a
+    /// log line that is no reply). Neither retry nor suppress because of it.
+    Unknown = 4,
 }
-mirror!(smtpcode_bounce <- smtpcode::Bounce { None, Soft, Hard, Block });
+mirror!(smtpcode_bounce <- smtpcode::Bounce { None, Soft, Hard, Block, Unknown });
 
 /// Why the reply was given: one reason per result.
 #[repr(u32)]
@@ -386,14 +389,18 @@ pub struct smtpcode_classification {
     pub outcome: smtpcode_outcome,
     /// True when the input had no code and the outcome was inferred from the reason.
     pub outcome_inferred: bool,
-    /// None, soft, hard or block.
+    /// None, soft, hard, block or unknown.
     pub bounce: smtpcode_bounce,
     /// Why.
     pub reason: smtpcode_reason,
     /// The recommended next step.
     pub action: smtpcode_action,
-    /// True when the same message can succeed if sent again later.
+    /// True when the same message can succeed if sent again later (false when `has_retry`
+    /// is false).
     pub retry: bool,
+    /// False when the input tells nothing about retrying (outcome unknown: no code and no
+    /// known phrase); `retry` is then false and means nothing.
+    pub has_retry: bool,
     /// The provider that wrote the reply (its stable id, such as "gmail"), or NULL.
     pub provider: *const c_char,
     /// The provider's index for `smtpcode_provider_at()`, or `SMTPCODE_NO_PROVIDER`.
@@ -447,7 +454,8 @@ impl From<&smtpcode::Classification> for smtpcode_classification {
             bounce: c.bounce().into(),
             reason: c.reason().into(),
             action: c.action().into(),
-            retry: c.retry(),
+            retry: c.retry() == Some(true),
+            has_retry: c.retry().is_some(),
             provider: c_str_or_null(c.provider().map(smtpcode::Provider::name)),
             provider_index: index_or(
                 c.provider().map(smtpcode::Provider::index),

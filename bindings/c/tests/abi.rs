@@ -76,7 +76,8 @@ fn same_classification(c: &smtpcode_classification, r: &smtpcode::Classification
     assert_eq!(c.bounce as usize, r.bounce() as usize);
     assert_eq!(c.reason as usize, r.reason() as usize);
     assert_eq!(c.action as usize, r.action() as usize);
-    assert_eq!(c.retry, r.retry());
+    assert_eq!(c.has_retry, r.retry().is_some());
+    assert_eq!(c.retry, r.retry() == Some(true));
     same_opt_str(c.provider, r.provider().map(|p| p.name()));
     assert_eq!(
         c.provider_index,

@@ -689,7 +689,7 @@ impl Columns {
         self.provider
             .append_option(c.provider().map(|p| p.index() as i16));
         push_str(&mut self.provider_code, c.provider_code())?;
-        self.retry.append_value(c.retry());
+        self.retry.append_option(c.retry());
         self.outcome_inferred.append_value(c.outcome_inferred());
         self.basis.append_value(key8(c.basis()));
         push_str(&mut self.rule, Some(c.rule()))
@@ -1195,7 +1195,8 @@ impl PyArrowBatch {
 /// ``bounce``, ``reason``, ``action``, ``command``, ``provider`` (dictionaries whose values
 /// are the names of ``OUTCOME_NAMES``... and the provider ids), ``provider_code`` (string),
 /// ``retry`` and ``outcome_inferred`` (bool), ``basis`` (dictionary), ``rule`` (string): the
-/// fields of ``Classification``. A null row gives a row of nulls.
+/// fields of ``Classification``. A null row gives a row of nulls; ``retry`` is also null
+/// where the outcome is unknown.
 ///
 /// The GIL is released; the rows are classified on ``threads`` threads (by default the
 /// available cores; ``threads=1`` stays on the calling thread), Ctrl-C stops the call.

@@ -63,7 +63,7 @@ pub struct PyClassification {
     bounce: Bounce,
     reason: Reason,
     action: Action,
-    retry: bool,
+    retry: Option<bool>,
     provider: Option<Provider>,
     provider_code: Option<Cow<'static, str>>,
     command: Option<Command>,
@@ -116,7 +116,7 @@ impl PyClassification {
         bounce: &Bound<'_, PyAny>,
         reason: &Bound<'_, PyAny>,
         action: &Bound<'_, PyAny>,
-        retry: &Bound<'_, PyAny>,
+        retry: Option<&Bound<'_, PyAny>>,
         provider: Option<&Bound<'_, PyAny>>,
         provider_code: Option<&Bound<'_, PyAny>>,
         command: Option<&Bound<'_, PyAny>>,
@@ -136,7 +136,7 @@ impl PyClassification {
             bounce: Bounce::from_py(bounce, "bounce")?,
             reason: Reason::from_py(reason, "reason")?,
             action: Action::from_py(action, "action")?,
-            retry: errors::bool_arg(retry, W)?,
+            retry: retry.map(|r| errors::bool_arg(r, W)).transpose()?,
             provider: errors::opt_string_arg(provider, W)?
                 .map(|p| p.parse::<Provider>().map_err(errors::unknown_name))
                 .transpose()?,
@@ -171,7 +171,7 @@ impl PyClassification {
     fn outcome_inferred(&self) -> bool {
         self.outcome_inferred
     }
-    /// None, soft, hard or block.
+    /// None, soft, hard, block or unknown.
     #[getter]
     fn bounce(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.bounce.to_py(py)
@@ -186,9 +186,10 @@ impl PyClassification {
     fn action(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.action.to_py(py)
     }
-    /// Can the same message succeed if sent again later?
+    /// Can the same message succeed if sent again later? None when the input tells
+    /// nothing (outcome unknown: no code and no known phrase).
     #[getter]
-    fn retry(&self) -> bool {
+    fn retry(&self) -> Option<bool> {
         self.retry
     }
     /// The provider that wrote the reply (`"gmail"`), when recognized.
@@ -277,7 +278,11 @@ impl PyClassification {
         parts.push(format!("action={}", repr_str(py, self.action.as_str())));
         parts.push(format!(
             "retry={}",
-            if self.retry { "True" } else { "False" }
+            match self.retry {
+                Some(true) => "True",
+                Some(false) => "False",
+                None => "None",
+            }
         ));
         if let Some(p) = self.provider {
             parts.push(format!("provider={}", repr_str(py, p.name())));

@@ -98,6 +98,15 @@ def test_classification_fields() -> None:
     assert c.outcome_inferred is False
     ok = smtpcode.classify(REPLIES[2])
     assert ok.outcome == "success" and ok.bounce == "none" and ok.is_failure is False
+    assert ok.retry is False
+
+
+def test_a_line_that_is_no_reply_has_unknown_bounce_and_retry() -> None:
+    c = smtpcode.classify("connect from mail.example.net[192.0.2.7]")
+    assert (c.outcome, c.bounce, c.action) == ("unknown", "unknown", "none")
+    assert c.retry is None and c.to_dict()["retry"] is None
+    assert "retry=None" in repr(c)
+    assert smtpcode.Classification(**c.to_dict()) == c
 
 
 def test_to_dict_has_the_cli_keys_and_is_json() -> None:

@@ -139,9 +139,9 @@ def test_postfix_rfc3464_report() -> None:
         ("success-dsn.eml", "success_notice", "rfc3464",
          [("heidi@example.com", None, "none", "none")]),
         ("arf.eml", "feedback", "arf",
-         [("ivan@example.net", None, "none", "undetermined")]),
+         [("ivan@example.net", None, "unknown", "undetermined")]),
         ("autoreply.eml", "auto_reply", "headers",
-         [("judy@example.com", None, "none", "undetermined")]),
+         [("judy@example.com", None, "unknown", "undetermined")]),
         ("not-bounce.eml", "not_bounce", "none", []),
     ],
 )

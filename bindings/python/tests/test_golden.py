@@ -38,7 +38,7 @@ def test_classify(row: Row) -> None:
         "bounce": c.bounce.value,
         "reason": c.reason.value,
         "action": c.action.value,
-        "retry": "true" if c.retry else "false",
+        "retry": None if c.retry is None else str(c.retry).lower(),
         "provider": c.provider,
         "provider_code": c.provider_code,
     }

@@ -366,7 +366,7 @@ impl Writer<'_> {
                         c.bounce().to_string(),
                         c.reason().to_string(),
                         c.action().to_string(),
-                        c.retry().to_string(),
+                        crate::output::retry_text(c.retry()).to_string(),
                         c.provider().map(|p| p.name()).unwrap_or("").to_string(),
                         c.rule().to_string(),
                         opt(rec.diagnostic_type),

@@ -123,10 +123,10 @@ pub fn write(out: &mut impl Write, reply: &str, c: &Classification) -> io::Resul
     wrapped(
         out,
         "Retry",
-        if c.retry() {
-            "yes, the same message can succeed later"
-        } else {
-            "no, not unchanged"
+        match c.retry() {
+            Some(true) => "yes, the same message can succeed later",
+            Some(false) => "no, not unchanged",
+            None => "unknown: the input tells nothing",
         },
     )?;
     if let Some(p) = c.provider() {

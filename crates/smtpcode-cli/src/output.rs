@@ -128,7 +128,7 @@ impl Records {
                     c.bounce(),
                     c.reason(),
                     c.action(),
-                    c.retry(),
+                    retry_text(c.retry()),
                     c.provider_code().unwrap_or(""),
                     c.command().map(|c| c.as_str()).unwrap_or(""),
                     c.rule()
@@ -148,7 +148,7 @@ impl Records {
                     c.bounce().to_string(),
                     c.reason().to_string(),
                     c.action().to_string(),
-                    c.retry().to_string(),
+                    retry_text(c.retry()).to_string(),
                     provider.to_string(),
                     c.provider_code().unwrap_or("").to_string(),
                     c.command().map(|c| c.as_str()).unwrap_or("").to_string(),
@@ -353,4 +353,13 @@ pub fn reasons() -> io::Result<()> {
         writeln!(out)?;
     }
     out.flush()
+}
+
+/// The retry field of a TSV or CSV record: `true`, `false`, or empty when unknown.
+pub(crate) fn retry_text(retry: Option<bool>) -> &'static str {
+    match retry {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    }
 }

@@ -87,7 +87,7 @@ pub struct Classification {
     bounce: Bounce,
     reason: Reason,
     action: Action,
-    retry: bool,
+    retry: Option<bool>,
     provider: Option<Provider>,
     provider_code: Option<&'static str>,
     command: Option<Command>,
@@ -116,7 +116,7 @@ impl Classification {
     pub const fn outcome_inferred(&self) -> bool {
         self.outcome_inferred
     }
-    /// None, soft, hard or block.
+    /// None, soft, hard, block or unknown.
     pub const fn bounce(&self) -> Bounce {
         self.bounce
     }
@@ -128,8 +128,9 @@ impl Classification {
     pub const fn action(&self) -> Action {
         self.action
     }
-    /// Can the same message succeed if sent again later?
-    pub const fn retry(&self) -> bool {
+    /// Can the same message succeed if sent again later? `None` when the input tells
+    /// nothing (outcome unknown: no code and no known phrase).
+    pub const fn retry(&self) -> Option<bool> {
         self.retry
     }
     /// The provider that wrote the reply, when recognized.
@@ -213,11 +214,7 @@ impl Classification {
         self.basis = Basis::LogStatus;
         self.rule = rule;
         let info = reason.info();
-        (self.bounce, self.action, self.retry) = match outcome {
-            Outcome::Success | Outcome::Intermediate => (Bounce::None, Action::None, false),
-            Outcome::Permanent => info.permanent(),
-            Outcome::Transient | Outcome::Unknown => info.transient(),
-        };
+        (self.bounce, self.action, self.retry) = info.for_outcome(outcome);
         if reason_changed || reason == Reason::None {
             (self.explanation, self.fix) = (info.explanation(), info.fix());
         }
@@ -261,12 +258,16 @@ impl fmt::Display for Classification {
 /// assert_eq!(c.bounce(), Bounce::Hard);
 /// assert_eq!(c.reason(), Reason::MailboxUnknown);
 /// assert_eq!(c.action(), Action::Suppress);
-/// assert!(!c.retry());
+/// assert_eq!(c.retry(), Some(false));
 ///
 /// let c = smtpcode::classify("421 4.7.0 Try again later, closing connection.");
 /// assert_eq!(c.outcome(), Outcome::Transient);
 /// assert_eq!(c.bounce(), Bounce::Soft);
-/// assert!(c.retry());
+/// assert_eq!(c.retry(), Some(true));
+///
+/// // A line that is no reply: nothing to retry or to suppress.
+/// let c = smtpcode::classify("connect from mail.example.net[192.0.2.7]");
+/// assert_eq!((c.outcome(), c.bounce(), c.retry()), (Outcome::Unknown, Bounce::Unknown, None));
 /// ```
 pub fn classify<B: AsRef<[u8]> + ?Sized>(input: &B) -> Classification {
     classify_with(input, Context::new())
@@ -343,9 +344,6 @@ pub(crate) fn classify_in(
         .or(enhanced.map(|e| e.class().digit()));
     let decision = decide(&scans, &facts, class_digit);
 
-    let empty = found.code.is_none()
-        && found.enhanced.is_none()
-        && input.iter().all(|&b| parse::is_space(b));
     let (mut outcome, outcome_inferred) = match class_digit {
         Some(d) => (
             Outcome::from_class_digit(d).unwrap_or(Outcome::Unknown),
@@ -366,7 +364,7 @@ pub(crate) fn classify_in(
         bounce: Bounce::None,
         reason: decision.reason,
         action: Action::None,
-        retry: false,
+        retry: None,
         provider: decision.rule.and_then(|r| r.provider).or(facts.provider),
         provider_code: decision.rule.and_then(|r| r.provider_code),
         command: facts.command,
@@ -394,13 +392,7 @@ pub(crate) fn classify_in(
     }
 
     let info = c.reason.info();
-    (c.bounce, c.action, c.retry) = match outcome {
-        Outcome::Success | Outcome::Intermediate => (Bounce::None, Action::None, false),
-        Outcome::Permanent => info.permanent(),
-        Outcome::Transient => info.transient(),
-        Outcome::Unknown if empty => (Bounce::None, Action::None, false),
-        Outcome::Unknown => info.transient(),
-    };
+    (c.bounce, c.action, c.retry) = info.for_outcome(outcome);
 
     let code_text = c.code_info().map(|i| (i.explanation(), i.fix()));
     // A rule's own text, when the rule decided the final reason (a success code turns a

@@ -34,6 +34,9 @@ named_enum! {
         /// Refused because of the sender or the message (reputation, authentication,
         /// content, policy, size, protocol). Do not suppress the address; fix the cause.
         Block = "block",
+        /// The input tells nothing: no code, no class and no known phrase (an empty line,
+        /// a log line that is no reply). Neither retry nor suppress because of it.
+        Unknown = "unknown",
     }
 }
 
@@ -116,6 +119,18 @@ impl ReasonInfo {
     /// Default bounce, action and retry when the reply is a transient failure.
     pub const fn transient(&self) -> (Bounce, Action, bool) {
         self.transient
+    }
+    /// The bounce, action and retry of a reply with this reason and `outcome`: none for a
+    /// success or an intermediate reply, the permanent or transient defaults for a failure,
+    /// and unknown (retry `None`) when the outcome is unknown.
+    pub const fn for_outcome(&self, outcome: Outcome) -> (Bounce, Action, Option<bool>) {
+        let (bounce, action, retry) = match outcome {
+            Outcome::Success | Outcome::Intermediate => (Bounce::None, Action::None, false),
+            Outcome::Permanent => self.permanent,
+            Outcome::Transient => self.transient,
+            Outcome::Unknown => return (Bounce::Unknown, Action::None, None),
+        };
+        (bounce, action, Some(retry))
     }
     /// The outcome assumed when the input carries no code at all.
     pub const fn inferred_outcome(&self) -> Outcome {

@@ -147,7 +147,7 @@ fn arf_feedback_report() {
     assert_eq!(r.feedback_type.as_deref(), Some("abuse"));
     assert_eq!(r.recipients.len(), 1);
     assert_eq!(r.recipients[0].recipient, "ivan@example.net");
-    assert_eq!(r.recipients[0].classification.bounce(), Bounce::None);
+    assert_eq!(r.recipients[0].classification.bounce(), Bounce::Unknown);
     assert_eq!(
         r.original.unwrap().message_id.as_deref(),
         Some("<offer-5@example.org>")

@@ -20,7 +20,7 @@ fn classify_cases() {
     let mut n = 0;
     for file in ["classify.tsv", "providers.tsv", "phrases.tsv"] {
         let path = common::data_dir().join(file);
-        let mut blessed = Vec::new();
+        let mut blessed = std::collections::BTreeMap::new();
         for (line, row) in common::read_tsv(&path) {
             n += 1;
             let input = common::unescape(&row["input"]);
@@ -36,7 +36,7 @@ fn classify_cases() {
                 ("bounce", Some(c.bounce().to_string())),
                 ("reason", Some(c.reason().to_string())),
                 ("action", Some(c.action().to_string())),
-                ("retry", Some(c.retry().to_string())),
+                ("retry", c.retry().map(|r| r.to_string())),
                 ("provider", c.provider().map(|p| p.name().to_string())),
                 ("provider_code", c.provider_code().map(str::to_string)),
             ];
@@ -45,13 +45,16 @@ fn classify_cases() {
                     .iter()
                     .map(|(_, v)| v.clone().unwrap_or_else(|| "-".into()))
                     .collect();
-                blessed.push(format!(
-                    "{}\t{}\t{}\t{}",
-                    row["input"],
-                    row["command"],
-                    cols.join("\t"),
-                    row["note"]
-                ));
+                blessed.insert(
+                    line,
+                    format!(
+                        "{}\t{}\t{}\t{}",
+                        row["input"],
+                        row["command"],
+                        cols.join("\t"),
+                        row["note"]
+                    ),
+                );
                 continue;
             }
             for (key, value) in got {
@@ -66,9 +69,14 @@ fn classify_cases() {
             }
         }
         if bless() {
+            // Case lines are rewritten in place; the header and comment lines are kept.
             let text = std::fs::read_to_string(&path).unwrap();
-            let header = text.lines().next().unwrap();
-            std::fs::write(&path, format!("{header}\n{}\n", blessed.join("\n"))).unwrap();
+            let lines: Vec<&str> = text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| blessed.get(&(i + 1)).map_or(l, String::as_str))
+                .collect();
+            std::fs::write(&path, lines.join("\n") + "\n").unwrap();
         }
     }
     assert!(n > 0, "no golden cases found");

@@ -74,7 +74,12 @@ fn check(input: &[u8]) {
         // Only failures bounce; a hard bounce is permanent and the recipient's fault.
         match c.bounce() {
             Bounce::None => {
-                assert!(!c.is_failure() || c.reason() == Reason::Undetermined && c.code().is_none())
+                assert!(!c.is_failure(), "{c}");
+                assert_eq!(c.retry(), Some(false), "{c}");
+            }
+            Bounce::Unknown => {
+                assert_eq!(c.outcome(), Outcome::Unknown, "{c}");
+                assert_eq!(c.retry(), None, "{c}");
             }
             Bounce::Hard => {
                 assert_eq!(c.outcome(), Outcome::Permanent, "{c}");
@@ -83,11 +88,9 @@ fn check(input: &[u8]) {
                         || matches!(c.reason(), Reason::Undetermined | Reason::Suppressed),
                     "{c}"
                 );
-                assert!(!c.retry());
+                assert_eq!(c.retry(), Some(false), "{c}");
             }
-            Bounce::Soft | Bounce::Block => {
-                assert!(c.is_failure() || c.outcome() == Outcome::Unknown, "{c}")
-            }
+            Bounce::Soft | Bounce::Block => assert!(c.is_failure(), "{c}"),
         }
         if matches!(c.outcome(), Outcome::Success | Outcome::Intermediate) {
             assert_eq!(c.reason(), Reason::None);

@@ -67,7 +67,7 @@ Outcome = _build(
 Bounce = _build(
     "Bounce",
     _smtpcode.BOUNCE_NAMES,
-    "What a bounce processor should make of the result: none, soft, hard or block.",
+    "What a bounce processor should make of the result: none, soft, hard, block or unknown.",
 )
 Reason = _build(
     "Reason",

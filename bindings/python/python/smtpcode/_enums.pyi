@@ -20,7 +20,7 @@ class Outcome(str, enum.Enum):
     UNKNOWN = "unknown"
 
 class Bounce(str, enum.Enum):
-    """What a bounce processor should make of the result: none, soft, hard or block."""
+    """What a bounce processor should make of the result: none, soft, hard, block or unknown."""
 
     def __str__(self) -> str: ...
     def __format__(self, spec: str) -> str: ...
@@ -29,6 +29,7 @@ class Bounce(str, enum.Enum):
     SOFT = "soft"
     HARD = "hard"
     BLOCK = "block"
+    UNKNOWN = "unknown"
 
 class Reason(str, enum.Enum):
     """Why the reply was given: one reason per result."""

@@ -252,7 +252,7 @@ class Classification:
         bounce: Union[Bounce, str],
         reason: Union[Reason, str],
         action: Union[Action, str],
-        retry: bool,
+        retry: Optional[bool],
         provider: Optional[str],
         provider_code: Optional[str],
         command: _CommandArg,
@@ -277,7 +277,7 @@ class Classification:
         """True when the input had no code and the outcome was inferred from the reason."""
     @property
     def bounce(self) -> Bounce:
-        """None, soft, hard or block."""
+        """None, soft, hard, block or unknown."""
     @property
     def reason(self) -> Reason:
         """Why."""
@@ -285,8 +285,9 @@ class Classification:
     def action(self) -> Action:
         """The recommended next step."""
     @property
-    def retry(self) -> bool:
-        """Can the same message succeed if sent again later?"""
+    def retry(self) -> Optional[bool]:
+        """Can the same message succeed if sent again later? None when the input tells
+        nothing (outcome unknown: no code and no known phrase)."""
     @property
     def provider(self) -> Optional[str]:
         """The provider that wrote the reply ("gmail", "microsoft"...), when recognized."""
@@ -712,7 +713,8 @@ def classify_arrow(
     ``bounce``, ``reason``, ``action``, ``command``, ``provider`` (dictionaries whose values
     are the names of ``OUTCOME_NAMES``... and the provider ids), ``provider_code`` (string),
     ``retry`` and ``outcome_inferred`` (bool), ``basis`` (dictionary), ``rule`` (string): the
-    fields of ``Classification``. A null row gives a row of nulls.
+    fields of ``Classification``. A null row gives a row of nulls; ``retry`` is also null
+    where the outcome is unknown.
 
     The GIL is released; the rows are classified on ``threads`` threads (by default the
     available cores; ``threads=1`` stays on the calling thread), Ctrl-C stops the call.
