@@ -6,7 +6,7 @@
 #    takes).
 # 2. Installs that one abi3 wheel into a fresh venv per CPython found, 3.9 and later
 #    (pyenv's interpreters when pyenv is there, else python3; $SMTPCODE_PYTHONS overrides
-#    with a space-separated list of interpreters), with pytest and hypothesis.
+#    with a space-separated list of interpreters), with pytest, hypothesis and jsonschema.
 # 3. Builds the command (`smtpcode`, release) from the same tree, so that tests/test_bounce.py
 #    can check parse_bounce against `smtpcode bounce --format json` ($SMTPCODE_BIN).
 # 4. Runs the pytest suite (bindings/python/tests) on each, and mypy.stubtest plus mypy over
@@ -150,7 +150,7 @@ for i in "${order[@]}"; do
     extra=()
     require_arrow=
     [ "$i" = "$newest_i" ] && extra=(mypy)
-    "$venv/bin/python" -m pip install -q pytest hypothesis "${extra[@]}"
+    "$venv/bin/python" -m pip install -q pytest hypothesis jsonschema "${extra[@]}"
     # The Arrow tests: pyarrow everywhere a wheel exists (tests/test_arrow.py skips without
     # it); on the newest, also pandas, Polars, DuckDB, nanoarrow and arro3, and there the
     # tests must not skip ($SMTPCODE_REQUIRE_ARROW).

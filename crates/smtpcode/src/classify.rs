@@ -73,104 +73,82 @@ impl From<Command> for Context {
     }
 }
 
-/// The classification of one reply or diagnostic.
-///
-/// Every string it holds is static (no allocation, nothing borrowed from the input), so the
-/// value is `Copy` and cheap to keep.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Classification {
-    code: Option<ReplyCode>,
-    enhanced: Option<EnhancedCode>,
-    outcome: Outcome,
-    outcome_inferred: bool,
-    bounce: Bounce,
-    reason: Reason,
-    action: Action,
-    retry: Option<bool>,
-    provider: Option<Provider>,
-    provider_code: Option<&'static str>,
-    command: Option<Command>,
-    basis: Basis,
-    rule: &'static str,
-    explanation: &'static str,
-    fix: &'static str,
-    nonstandard_code: bool,
-    class_mismatch: bool,
+/// A record type whose fields are private and read by `const` getters: one list gives the
+/// fields, their getters and their documentation (which the JSON Schema also carries).
+macro_rules! record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[doc = $doc:literal])* $field:ident: $ty:ty => $getter:ident, )+
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[doc = $doc])* $field: $ty, )+
+        }
+
+        impl $name {
+            $(
+                $(#[doc = $doc])*
+                pub const fn $getter(&self) -> $ty {
+                    self.$field
+                }
+            )+
+        }
+    };
+}
+
+record! {
+    /// The classification of one reply or diagnostic.
+    ///
+    /// Every string it holds is static (no allocation, nothing borrowed from the input), so
+    /// the value is `Copy` and cheap to keep.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    pub struct Classification {
+        /// The basic reply code, if the input has one.
+        code: Option<ReplyCode> => code,
+        /// The enhanced status code, if the input has one.
+        enhanced: Option<EnhancedCode> => enhanced,
+        /// Success, intermediate, transient, permanent or unknown.
+        outcome: Outcome => outcome,
+        /// True when the input had no code and the outcome was inferred from the reason.
+        outcome_inferred: bool => outcome_inferred,
+        /// None, soft, hard, block or unknown.
+        bounce: Bounce => bounce,
+        /// Why.
+        reason: Reason => reason,
+        /// The recommended next step.
+        action: Action => action,
+        /// Can the same message succeed if sent again later? `None` (null) when the input
+        /// tells nothing (outcome unknown: no code and no known phrase).
+        retry: Option<bool> => retry,
+        /// The provider that wrote the reply, when recognized.
+        provider: Option<Provider> => provider,
+        /// The provider's own code (`TSS04`, `IB607`, `S3150`...), when the reply carries one.
+        provider_code: Option<&'static str> => provider_code,
+        /// The SMTP command the reply answered: as given by the caller (a `Context`), or as
+        /// the text says.
+        command: Option<Command> => command,
+        /// What decided the reason.
+        basis: Basis => basis,
+        /// The id of the rule or table row that decided: a rule id such as
+        /// `yahoo.tss04`, or `enhanced:X.1.1`, `basic:550`, `subject:X.7`, `class:5`.
+        rule: &'static str => rule,
+        /// A human explanation of this result.
+        explanation: &'static str => explanation,
+        /// How to fix it.
+        fix: &'static str => fix,
+        /// The reply code's second digit is outside RFC 5321's grammar (570, 571).
+        nonstandard_code: bool => is_nonstandard_code,
+        /// The enhanced code's class disagrees with the reply code (`550 4.4.7`); the reply
+        /// code decided the outcome.
+        class_mismatch: bool => class_mismatch,
+    }
 }
 
 impl Classification {
-    /// The basic reply code, if the input has one.
-    pub const fn code(&self) -> Option<ReplyCode> {
-        self.code
-    }
-    /// The enhanced status code, if the input has one.
-    pub const fn enhanced(&self) -> Option<EnhancedCode> {
-        self.enhanced
-    }
-    /// Success, intermediate, transient, permanent or unknown.
-    pub const fn outcome(&self) -> Outcome {
-        self.outcome
-    }
-    /// True when the input had no code and the outcome was inferred from the reason.
-    pub const fn outcome_inferred(&self) -> bool {
-        self.outcome_inferred
-    }
-    /// None, soft, hard, block or unknown.
-    pub const fn bounce(&self) -> Bounce {
-        self.bounce
-    }
-    /// Why.
-    pub const fn reason(&self) -> Reason {
-        self.reason
-    }
-    /// The recommended next step.
-    pub const fn action(&self) -> Action {
-        self.action
-    }
-    /// Can the same message succeed if sent again later? `None` when the input tells
-    /// nothing (outcome unknown: no code and no known phrase).
-    pub const fn retry(&self) -> Option<bool> {
-        self.retry
-    }
-    /// The provider that wrote the reply, when recognized.
-    pub const fn provider(&self) -> Option<Provider> {
-        self.provider
-    }
-    /// The provider's own code (`TSS04`, `IB607`, `S3150`...), when the reply carries one.
-    pub const fn provider_code(&self) -> Option<&'static str> {
-        self.provider_code
-    }
-    /// The SMTP command the reply answered: as given in the [`Context`], or as the text says.
-    pub const fn command(&self) -> Option<Command> {
-        self.command
-    }
-    /// What decided the reason.
-    pub const fn basis(&self) -> Basis {
-        self.basis
-    }
-    /// The id of the rule or table row that decided: a rule id such as
-    /// `yahoo.tss04`, or `enhanced:X.1.1`, `basic:550`, `subject:X.7`, `class:5`.
-    pub const fn rule(&self) -> &'static str {
-        self.rule
-    }
-    /// A human explanation of this result.
-    pub const fn explanation(&self) -> &'static str {
-        self.explanation
-    }
-    /// How to fix it.
-    pub const fn fix(&self) -> &'static str {
-        self.fix
-    }
-    /// The reply code's second digit is outside RFC 5321's grammar (570, 571).
-    pub const fn is_nonstandard_code(&self) -> bool {
-        self.nonstandard_code
-    }
-    /// The enhanced code's class disagrees with the reply code (`550 4.4.7`); the reply code
-    /// decided the outcome.
-    pub const fn class_mismatch(&self) -> bool {
-        self.class_mismatch
-    }
     /// The table row of the basic code.
     pub fn code_info(&self) -> Option<&'static CodeInfo> {
         self.code.and_then(ReplyCode::info)

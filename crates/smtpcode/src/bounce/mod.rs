@@ -222,9 +222,22 @@ fn serialize_diagnostic<S: serde::Serializer>(
     m.end()
 }
 
+/// The serde form of [`Recipient::diagnostic`], for its JSON Schema.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct DiagnosticFields {
+    /// The diagnostic type in lower case (`smtp`, `x-unix`, `x-postfix`...); null when the
+    /// text came from a plain-text bounce or had no type.
+    diagnostic_type: Option<String>,
+    /// The diagnostic text, with folded lines joined by one space.
+    diagnostic: Option<String>,
+}
+
 /// One recipient that a bounce reports on.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Recipient {
     /// The final recipient: the address the reporting MTA tried (`Final-Recipient`).
     pub recipient: String,
@@ -244,18 +257,20 @@ pub struct Recipient {
         feature = "serde",
         serde(flatten, serialize_with = "serialize_diagnostic")
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "DiagnosticFields"))]
     pub diagnostic: Option<Diagnostic>,
     /// The SMTP command that got the reply, when the MTA says which.
     pub command: Option<Command>,
     /// The classification of the diagnostic (with the command as context). For feedback
     /// reports and auto-replies, and for recipients without any diagnostic or status, it is
-    /// the classification of nothing: outcome unknown, bounce none.
+    /// the classification of nothing: outcome and bounce unknown.
     pub classification: Classification,
 }
 
 /// Headers of the original message, when the bounce includes it (or its headers).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Original {
     /// `Message-ID`.
     pub message_id: Option<String>,
@@ -270,6 +285,7 @@ pub struct Original {
 /// What a bounce message says.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Report {
     /// The kind of message.

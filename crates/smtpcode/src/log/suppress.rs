@@ -10,6 +10,7 @@ use crate::model::{Bounce, Reason};
 /// One address to stop sending to.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Suppression {
     /// The address, in lower case.
