@@ -13,6 +13,7 @@ mod bounce;
 mod classifier;
 mod enums;
 mod errors;
+mod fields;
 mod input;
 mod log;
 mod many;
