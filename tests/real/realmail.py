@@ -11,8 +11,8 @@ to its own mailbox files, or to `:fail:`. Every daemon started here is stopped b
 run ends, whether it passed, failed or was interrupted.
 
 The scenarios (unknown user, full mailbox, relay denied, greylisting, size limit, DNSBL-style
-block, TLS required, rate limit, remote refusal turned into a DSN, deferral that expires) are
-sent with smtplib. Then:
+block, TLS required by the receiver and by the sender, rate limit, remote refusal turned into a
+DSN, deferral that expires) are sent with smtplib. Then:
 
 - the replies the client saw go through `smtpcode classify --command ...`,
 - each server's own log (Postfix `maillog_file` through postlogd, Exim's mainlog) through
@@ -48,6 +48,9 @@ EXPECTED = os.path.join(ROOT, "tests", "data", "real", "expected.tsv")
 PF_DOMAIN = "local.test"
 EX_DOMAIN = "remote.test"
 DOWN_DOMAIN = "down.test"
+# Each server must use TLS to this domain (Postfix smtp_tls_policy_maps, Exim hosts_require_tls),
+# and the other server, which takes its mail, does not offer it.
+TLS_DOMAIN = "tls.test"
 CLIENT_HELO = "client.test"
 
 # Message lifetime (Postfix maximal_queue_lifetime, Exim retry cutoff for down.test), seconds.
@@ -227,7 +230,7 @@ def postfix_setup(w, ports, tls_cert, tls_key):
         "smtp_host_lookup": "native",
         "lmtp_host_lookup": "native",
         "smtpd_peername_lookup": "no",
-        "relay_domains": "%s %s" % (EX_DOMAIN, DOWN_DOMAIN),
+        "relay_domains": "%s %s %s" % (EX_DOMAIN, DOWN_DOMAIN, TLS_DOMAIN),
         "transport_maps": "texthash:" + os.path.join(conf, "transport"),
         "default_transport": "error:5.4.4 no route off this test machine",
         "relay_transport": "error:5.4.4 no route off this test machine",
@@ -257,6 +260,7 @@ def postfix_setup(w, ports, tls_cert, tls_key):
         "alias_database": "",
         "smtputf8_enable": "no",
         "smtp_tls_security_level": "none",
+        "smtp_tls_policy_maps": "texthash:" + os.path.join(conf, "tls_policy"),
         "smtpd_tls_security_level": "none",
     }
     write(os.path.join(conf, "main.cf"), "".join("%s = %s\n" % kv for kv in main.items()))
@@ -294,8 +298,10 @@ def postfix_setup(w, ports, tls_cert, tls_key):
     write(os.path.join(conf, "master.cf"), "".join(" ".join(s) + "\n" for s in services))
     write(
         os.path.join(conf, "transport"),
-        "%s smtp:[127.0.0.1]:%d\n%s smtp:[127.0.0.1]:%d\n" % (EX_DOMAIN, ports["ex"], DOWN_DOMAIN, ports["dead"]),
+        "%s smtp:[127.0.0.1]:%d\n%s smtp:[127.0.0.1]:%d\n%s smtp:[localhost]:%d\n"
+        % (EX_DOMAIN, ports["ex"], DOWN_DOMAIN, ports["dead"], TLS_DOMAIN, ports["ex"]),
     )
+    write(os.path.join(conf, "tls_policy"), "[localhost]:%d encrypt\n" % ports["ex"])
     users = ["bob", "ok", "full", "ok-tls", "ok-rate", "postmaster", "grey"]
     write(os.path.join(conf, "vmailbox"), "".join("%s@%s %s\n" % (u, PF_DOMAIN, u) for u in users))
     write(
@@ -375,7 +381,7 @@ exim_path = {exim}
 primary_hostname = mx.{ex}
 qualify_domain = {ex}
 domainlist local_domains = {ex}
-domainlist relay_to_domains = {pf} : {down}
+domainlist relay_to_domains = {pf} : {down} : {tlsd}
 hostlist relay_from_hosts =
 spool_directory = {spool}
 log_file_path = {logdir}/%slog
@@ -431,6 +437,14 @@ to_down:
   self = send
   no_more
 
+to_tls:
+  driver = manualroute
+  domains = {tlsd}
+  transport = to_postfix_tls
+  route_list = * 127.0.0.1
+  self = send
+  no_more
+
 local_user:
   driver = accept
   domains = +local_domains
@@ -449,6 +463,12 @@ to_postfix:
   port = {pf_port}
   allow_localhost
   hosts_avoid_tls = *
+
+to_postfix_tls:
+  driver = smtp
+  port = {pf_rate}
+  allow_localhost
+  hosts_require_tls = *
 
 to_down:
   driver = smtp
@@ -470,6 +490,7 @@ local_delivery:
 begin retry
 
 {down}  *      F,{life}s,3s
+{tlsd}  *      F,{life}s,3s
 *       quota
 *       *      F,1m,10s
 """.format(
@@ -477,6 +498,7 @@ begin retry
         ex=EX_DOMAIN,
         pf=PF_DOMAIN,
         down=DOWN_DOMAIN,
+        tlsd=TLS_DOMAIN,
         spool=spool,
         logdir=logdir,
         mail=mail,
@@ -484,6 +506,7 @@ begin retry
         ex_rate=ports["ex_rate"],
         ex_bl=ports["ex_bl"],
         pf_port=ports["pf"],
+        pf_rate=ports["pf_rate"],
         dead=ports["dead"],
         size=SIZE_LIMIT,
         life=LIFETIME,
@@ -534,6 +557,9 @@ def scenarios(ports, replies):
     # The deferrals that expire first: their lifetime runs while the others are sent.
     one("expired", pf, ports["pf"], bob_pf, "later@" + DOWN_DOMAIN)
     one("expired", ex, ports["ex"], bob_ex, "later@" + DOWN_DOMAIN)
+    # TLS required by the sender's policy, not offered by the receiver: deferred, then expired.
+    one("tls_required_out", pf, ports["pf"], bob_pf, "secure@" + TLS_DOMAIN)
+    one("tls_required_out", ex, ports["ex"], bob_ex, "secure@" + TLS_DOMAIN)
     sent_at = time.time()
     one("delivered", pf, ports["pf"], "sender@client.test", "ok@" + PF_DOMAIN)
     one("delivered", ex, ports["ex"], "sender@client.test", "ok@" + EX_DOMAIN)
