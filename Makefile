@@ -5,7 +5,7 @@
 
 CARGO ?= cargo
 
-.PHONY: demo test lint test-rust test-c test-python test-report report-screenshot proptest-random fuzz fuzz-python
+.PHONY: demo test lint test-rust test-c test-python test-report test-real report-screenshot proptest-random fuzz fuzz-python
 
 demo:
 	$(CARGO) build --release -p smtpcode-cli
@@ -13,7 +13,7 @@ demo:
 	@echo
 	./target/release/smtpcode explain "550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown"
 
-test: lint test-rust test-c test-python test-report
+test: lint test-rust test-c test-python test-report test-real
 
 lint:
 	$(CARGO) fmt --all --check
@@ -29,6 +29,14 @@ test-rust:
 # SMTPCODE_REPORT_OUT). Skipped with a message when Chromium cannot be installed.
 test-report:
 	CARGO="$(CARGO)" sh tests/report/run.sh
+
+# Real Postfix and Exim on 127.0.0.1 only (private configuration, spools and ports; no route off
+# the machine), driven by an SMTP client through the scenarios of tests/data/real/expected.tsv;
+# smtpcode's classify, logs and bounce answers on what they said, logged and delivered must be
+# those of the file. Installs postfix with apt-get and unpacks Debian's exim4-daemon-light into
+# target/real-servers/ when it can; prints "SKIPPED: <why>" and succeeds otherwise.
+test-real:
+	CARGO="$(CARGO)" sh tests/real/run.sh
 
 # The README's picture of the report page (docs/report.png), from the project's own commands:
 # the test log of test-report, `smtpcode logs --report`, Chromium.
