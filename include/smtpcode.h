@@ -442,6 +442,11 @@ enum smtpcode_basis
    * The status a mail log wrote for the delivery decided over the text.
    */
   SMTPCODE_BASIS_LOG_STATUS = 9,
+  /**
+   * The action of a delivery status notification decided over its status code: a
+   * recipient `failed` with a temporary status is one the MTA gave up on (expired).
+   */
+  SMTPCODE_BASIS_DSN_ACTION = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

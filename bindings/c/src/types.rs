@@ -277,10 +277,13 @@ pub enum smtpcode_basis {
     Nothing = 8,
     /// The status a mail log wrote for the delivery decided over the text.
     LogStatus = 9,
+    /// The action of a delivery status notification decided over its status code: a
+    /// recipient `failed` with a temporary status is one the MTA gave up on (expired).
+    DsnAction = 10,
 }
 mirror!(smtpcode_basis <- smtpcode::Basis {
     ProviderRule, PhraseRule, EnhancedCode, EnhancedSubject, BasicCode, GenericRule, Context,
-    Class, Nothing, LogStatus,
+    Class, Nothing, LogStatus, DsnAction,
 });
 
 /// Where a basic code's definition stands.

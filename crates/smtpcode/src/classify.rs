@@ -37,6 +37,9 @@ named_enum! {
         /// The status a mail log wrote for the delivery (`status=expired`, `status=sent`)
         /// decided over the text ([`log`](crate::log)).
         LogStatus = "log_status",
+        /// The action of a delivery status notification decided over its status code: a
+        /// recipient `failed` with a temporary status is one the MTA gave up on (expired).
+        DsnAction = "dsn_action",
     }
 }
 
@@ -163,15 +166,16 @@ impl Classification {
     }
 }
 
-#[cfg(feature = "log")]
+#[cfg(any(feature = "log", feature = "bounce"))]
 impl Classification {
-    /// The same reply as a mail log reports it: the log's verdict on the delivery decides
-    /// the outcome (and, for `Some(reason)`, the reason) over what the text alone says; the
-    /// bounce, action, retry and texts follow. `rule` names the log status that decided.
-    pub(crate) fn with_log_verdict(
+    /// The same reply as a mail log or a DSN reports it: their verdict on the delivery
+    /// decides the outcome (and, for `Some(reason)`, the reason) over what the text alone
+    /// says; the bounce, action, retry and texts follow. `basis` and `rule` name what decided.
+    pub(crate) fn with_verdict(
         mut self,
         outcome: Outcome,
         reason: Option<Reason>,
+        basis: Basis,
         rule: &'static str,
     ) -> Classification {
         let reason = match (outcome, reason) {
@@ -189,13 +193,38 @@ impl Classification {
         let reason_changed = reason != self.reason;
         self.outcome = outcome;
         self.reason = reason;
-        self.basis = Basis::LogStatus;
+        self.basis = basis;
         self.rule = rule;
         let info = reason.info();
         (self.bounce, self.action, self.retry) = info.for_outcome(outcome);
         if reason_changed || reason == Reason::None {
             (self.explanation, self.fix) = (info.explanation(), info.fix());
         }
+        self
+    }
+
+    /// A failure the sending MTA gave up on (a DSN's `Action: failed`, RFC 3464 §2.3.3)
+    /// whose text is temporary or tells nothing: the outcome is final, permanent. The reason
+    /// stays what the last attempt said, the cause a reader wants (`expired` when a
+    /// temporary text names none); and since no attempt showed a permanent cause, the
+    /// bounce, action and retry are the reason's transient ones (the same message may
+    /// succeed later: a temporary DNS failure must not suppress the address).
+    #[cfg(feature = "bounce")]
+    pub(crate) fn given_up(mut self, rule: &'static str) -> Classification {
+        if self.outcome == Outcome::Transient
+            && matches!(self.reason, Reason::None | Reason::Undetermined)
+        {
+            self.reason = Reason::Expired;
+            let info = self.reason.info();
+            (self.explanation, self.fix) = (info.explanation(), info.fix());
+        }
+        if self.code.is_none() && self.enhanced.is_none() {
+            self.outcome_inferred = true;
+        }
+        self.outcome = Outcome::Permanent;
+        (self.bounce, self.action, self.retry) = self.reason.info().for_outcome(Outcome::Transient);
+        self.basis = Basis::DsnAction;
+        self.rule = rule;
         self
     }
 }

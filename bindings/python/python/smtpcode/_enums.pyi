@@ -115,6 +115,7 @@ class Basis(str, enum.Enum):
     CLASS = "class"
     NOTHING = "nothing"
     LOG_STATUS = "log_status"
+    DSN_ACTION = "dsn_action"
 
 class BounceKind(str, enum.Enum):
     """What kind of message a bounce report is about: delivery_failure, delay_notice,

@@ -800,11 +800,14 @@ fn from_fields(f: dsn::Fields, notice: &Notice, classifier: &mut Classifier<'_>)
     let remote_mta = f
         .remote_mta
         .or_else(|| from_text.as_ref().and_then(|t| t.remote_mta.clone()));
-    let classification = classifier.classify(
-        diagnostic.as_ref().map(|d| &d.text),
-        f.status,
-        command,
-        fallback,
+    let classification = super::with_action(
+        classifier.classify(
+            diagnostic.as_ref().map(|d| &d.text),
+            f.status,
+            command,
+            fallback,
+        ),
+        f.action,
     );
     Recipient {
         recipient,
@@ -820,15 +823,19 @@ fn from_fields(f: dsn::Fields, notice: &Notice, classifier: &mut Classifier<'_>)
 
 fn from_text(r: notice::Found, delay: bool, classifier: &mut Classifier<'_>) -> Recipient {
     let text = r.said.as_ref().map(|s| &s.text);
-    let classification = classifier.classify(text, None, r.command, None);
+    let action = if delay {
+        DsnAction::Delayed
+    } else {
+        DsnAction::Failed
+    };
+    let classification = super::with_action(
+        classifier.classify(text, None, r.command, None),
+        Some(action),
+    );
     Recipient {
         recipient: r.address,
         original_recipient: None,
-        action: Some(if delay {
-            DsnAction::Delayed
-        } else {
-            DsnAction::Failed
-        }),
+        action: Some(action),
         status: r.said.as_ref().and_then(|s| s.enhanced),
         remote_mta: r.remote_mta,
         diagnostic: r.said.map(|s| Diagnostic {

@@ -98,7 +98,7 @@ use std::sync::Arc;
 use crate::classify::{Classification, Context, classify_in};
 use crate::enhanced::EnhancedCode;
 use crate::macros::named_enum;
-use crate::model::Command;
+use crate::model::{Command, Outcome};
 use crate::rules::engine::Tables;
 
 /// The most bytes of one message that [`parse`] reads (4 MiB). A longer message is cut at a
@@ -431,6 +431,19 @@ pub(crate) fn count_fields(raw: &[u8], name: &[u8]) -> usize {
     raw.split(|&b| b == b'\n')
         .filter(|l| l.len() >= name.len() && l[..name.len()].eq_ignore_ascii_case(name))
         .count()
+}
+
+/// A recipient's classification with what its DSN action says: `failed` with a diagnostic
+/// that is temporary (Postfix and Sendmail keep the last deferral's `Status: 4.4.1` after
+/// the queue lifetime) or that tells nothing is a failure the MTA gave up on
+/// ([`Classification::given_up`]).
+pub(crate) fn with_action(c: Classification, action: Option<DsnAction>) -> Classification {
+    match action {
+        Some(DsnAction::Failed) if matches!(c.outcome(), Outcome::Transient | Outcome::Unknown) => {
+            c.given_up(crate::text::static_text!("dsn:failed"))
+        }
+        _ => c,
+    }
 }
 
 /// Classifies a diagnostic with the command as context (`fallback` when neither `command`

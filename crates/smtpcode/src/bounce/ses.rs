@@ -161,7 +161,7 @@ fn recipient(
     let (command, classification) = if action.is_some() {
         let fallback = text.and_then(transcript::command_field);
         let c = classify_recipient(text, status, None, fallback, user);
-        (c.command(), c)
+        (c.command(), super::with_action(c, action))
     } else {
         (
             text.and_then(transcript::command_in),

@@ -235,10 +235,15 @@ fn delivery(
     }
     let mut e = ctx.event(r, status);
     e.queue_id = Some(text(id));
-    e.recipient = Some(address(addr));
-    e.original_recipient = original
-        .map(address)
-        .filter(|o| Some(o) != e.recipient.as_ref());
+    // For pipe, file and autoreply deliveries ADDRESS is a local part, a command or a file
+    // name, and the address delivered to is the top-level one in `<...>` (mail-log-formats.md
+    // §3.3, deliver.c:1085-1095).
+    let original = original.map(address);
+    e.recipient = match original {
+        Some(ref o) if !addr.contains(&b'@') && o.contains('@') => Some(o.clone()),
+        _ => Some(address(addr)),
+    };
+    e.original_recipient = original.filter(|o| Some(o) != e.recipient.as_ref());
     e.relay = field(fields, b"H")
         .or_else(|| field(after, b"H"))
         .and_then(opt);

@@ -29,7 +29,7 @@
 
 use std::borrow::Cow;
 
-use crate::classify::Classification;
+use crate::classify::{Basis, Classification};
 use crate::macros::named_enum;
 use crate::model::{Command, Outcome, Reason};
 use crate::rules::user::Classifier;
@@ -237,35 +237,61 @@ fn verdict(c: Classification, status: Status, temporary: bool) -> (Classificatio
     let o = c.outcome();
     match status {
         Status::Sent if o != Outcome::Success => (
-            c.with_log_verdict(Outcome::Success, None, static_text!("log:sent")),
+            c.with_verdict(
+                Outcome::Success,
+                None,
+                Basis::LogStatus,
+                static_text!("log:sent"),
+            ),
             None,
         ),
         Status::Deferred if o != Outcome::Transient => (
-            c.with_log_verdict(Outcome::Transient, None, static_text!("log:deferred")),
+            c.with_verdict(
+                Outcome::Transient,
+                None,
+                Basis::LogStatus,
+                static_text!("log:deferred"),
+            ),
             None,
         ),
         Status::Bounced if o != Outcome::Permanent => (
-            c.with_log_verdict(Outcome::Permanent, None, static_text!("log:bounced")),
+            c.with_verdict(
+                Outcome::Permanent,
+                None,
+                Basis::LogStatus,
+                static_text!("log:bounced"),
+            ),
             None,
         ),
         Status::Expired => {
             let cause = Some(c.reason())
                 .filter(|r| !matches!(r, Reason::None | Reason::Undetermined | Reason::Expired));
             (
-                c.with_log_verdict(
+                c.with_verdict(
                     Outcome::Permanent,
                     Some(Reason::Expired),
+                    Basis::LogStatus,
                     static_text!("log:expired"),
                 ),
                 cause,
             )
         }
         Status::Rejected if temporary && o != Outcome::Transient => (
-            c.with_log_verdict(Outcome::Transient, None, static_text!("log:rejected")),
+            c.with_verdict(
+                Outcome::Transient,
+                None,
+                Basis::LogStatus,
+                static_text!("log:rejected"),
+            ),
             None,
         ),
         Status::Rejected if !temporary && !o.is_failure() => (
-            c.with_log_verdict(Outcome::Permanent, None, static_text!("log:rejected")),
+            c.with_verdict(
+                Outcome::Permanent,
+                None,
+                Basis::LogStatus,
+                static_text!("log:rejected"),
+            ),
             None,
         ),
         _ => (c, None),

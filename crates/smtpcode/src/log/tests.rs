@@ -192,6 +192,17 @@ fn exim_lines() {
             .starts_with("SMTP error from remote mail server after end of data: 550")
     );
     assert_eq!(e.classification.command(), Some(Command::EndOfData));
+    // A local (appendfile) delivery: ADDRESS is the local part, the address is in `<...>`.
+    let e = one(
+        "2025-04-17 09:31:02 1u5JQr-000H8d-2U => jdoe <jdoe@shop.example> R=local_user T=mail_spool",
+    );
+    assert_eq!(e.recipient.as_deref(), Some("jdoe@shop.example"));
+    assert_eq!(e.original_recipient, None);
+    // A pipe delivery of an alias: the command, then the address.
+    let e = one(
+        "2025-04-17 09:31:03 1u5JQs-000H8e-3V => |/usr/local/bin/ticket (tickets@shop.example) <help@shop.example> R=system_aliases T=address_pipe",
+    );
+    assert_eq!(e.recipient.as_deref(), Some("help@shop.example"));
     let e = one("2025-04-21 10:02:20 1u5KAv-000HzZ-0B ** k@slow.example: retry timeout exceeded");
     assert_eq!(e.status, Status::Expired);
     let e = one(
