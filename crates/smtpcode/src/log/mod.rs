@@ -430,12 +430,21 @@ impl LogReader {
         info
     }
 
-    /// The events of `lines`, in order (lines that are no delivery give none).
-    pub fn events<I>(&mut self, lines: I) -> impl Iterator<Item = Event> + '_
+    /// The events of `lines`, in order (lines that are no delivery give none). The lines
+    /// may borrow from the caller (`text.lines()`).
+    ///
+    /// ```
+    /// let text = "Apr 21 10:02:11 mx1 postfix/smtp[2417]: 4BC1A3F0C2: to=<jane@example.net>, relay=mx.example.net[192.0.2.25]:25, dsn=5.1.1, status=bounced (host mx.example.net[192.0.2.25] said: 550 5.1.1 User unknown (in reply to RCPT TO command))\nApr 21 10:02:12 mx1 postfix/qmgr[2401]: 4BC1A3F0C2: removed";
+    /// let mut reader = smtpcode::log::LogReader::new().year(2025);
+    /// let events: Vec<_> = reader.events(text.lines()).collect();
+    /// assert_eq!(events.len(), 1);
+    /// assert_eq!(events[0].recipient.as_deref(), Some("jane@example.net"));
+    /// ```
+    pub fn events<'a, I>(&'a mut self, lines: I) -> impl Iterator<Item = Event> + 'a
     where
         I: IntoIterator,
         I::Item: AsRef<[u8]>,
-        I::IntoIter: 'static,
+        I::IntoIter: 'a,
     {
         let mut lines = lines.into_iter();
         let mut pending = std::collections::VecDeque::new();
