@@ -181,13 +181,6 @@ pub fn string_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     str_arg(obj, what).map(|s| s.to_string())
 }
 
-/// An optional `str` argument: `None` (or a missing argument) is `None`.
-pub fn opt_string_arg(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
-    obj.filter(|o| !o.is_none())
-        .map(|o| string_arg(o, what))
-        .transpose()
-}
-
 /// A `bool` argument: anything but `True` or `False` is an `InvalidTypeError`.
 pub fn bool_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<bool> {
     match obj.cast::<pyo3::types::PyBool>() {

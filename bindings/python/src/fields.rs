@@ -5,8 +5,10 @@
 //! type of field converts to and from Python.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use pyo3::IntoPyObjectExt;
+use pyo3::PyClass;
 use pyo3::prelude::*;
 use smtpcode::{EnhancedCode, Provider, ReplyCode};
 
@@ -28,6 +30,11 @@ pub(crate) trait Field: Sized {
     /// The value in `to_dict()` and pickles (enums as their snake_case names).
     fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.get(py)
+    }
+    /// The value in pickles (the constructor's argument): `plain`, but records nested in
+    /// a record stay objects.
+    fn pickle(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.plain(py)
     }
     /// The field from a constructor argument; `what` names the argument in errors.
     fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self>;
@@ -76,6 +83,144 @@ impl Field for String {
     }
     fn repr(&self, py: Python<'_>) -> String {
         repr_str(py, self)
+    }
+}
+
+impl Field for Arc<str> {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.as_ref().into_py_any(py)
+    }
+    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+        errors::string_arg(obj, what).map(Arc::from)
+    }
+    fn repr(&self, py: Python<'_>) -> String {
+        repr_str(py, self)
+    }
+}
+
+/// Python's `repr` of a tuple of items already written.
+fn repr_tuple(items: Vec<String>) -> String {
+    match items.len() {
+        1 => format!("({},)", items[0]),
+        _ => format!("({})", items.join(", ")),
+    }
+}
+
+/// The items of an iterable argument (not a `str`), each checked by `item`.
+fn items<T>(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+    want: &str,
+    item: impl Fn(&Bound<'_, PyAny>) -> Option<T>,
+) -> PyResult<Vec<T>> {
+    if obj.is_instance_of::<pyo3::types::PyString>() {
+        return Err(errors::wrong_type(obj, what, want));
+    }
+    let iter = obj
+        .try_iter()
+        .map_err(|_| errors::wrong_type(obj, what, want))?;
+    iter.map(|x| {
+        let x = x?;
+        item(&x).ok_or_else(|| errors::wrong_type(&x, what, want))
+    })
+    .collect()
+}
+
+/// A list of strings: a tuple as an attribute, a list in dicts.
+impl Field for Vec<String> {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        pyo3::types::PyTuple::new(py, self)?.into_py_any(py)
+    }
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        pyo3::types::PyList::new(py, self)?.into_py_any(py)
+    }
+    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+        items(obj, what, "an iterable of str", |x| {
+            x.is_instance_of::<pyo3::types::PyString>()
+                .then(|| x.extract::<String>().ok())
+                .flatten()
+        })
+    }
+    fn repr(&self, py: Python<'_>) -> String {
+        repr_tuple(self.iter().map(|s| repr_str(py, s)).collect())
+    }
+    fn is_set(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+/// A record class written by [`py_record!`] (its Python name is `PyClass::NAME`), as a field
+/// of another record.
+pub(crate) trait Record:
+    PyClass<Frozen = pyo3::pyclass::boolean_struct::True> + Sync
+{
+    /// Its `to_dict()`.
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>>;
+    /// Its `repr`.
+    fn text(&self, py: Python<'_>) -> String;
+}
+
+/// A record held by another (one object, which records may share), compared and hashed by
+/// its fields.
+pub(crate) struct Shared<T: Record>(pub Py<T>);
+
+impl<T: Record + PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl<T: Record + Eq> Eq for Shared<T> {}
+
+impl<T: Record + std::hash::Hash> std::hash::Hash for Shared<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.get().hash(state);
+    }
+}
+
+impl<T: Record> Field for Shared<T> {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.0.clone_ref(py).into_any())
+    }
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.0.get().dict(py)?.into_any().unbind())
+    }
+    fn pickle(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.get(py)
+    }
+    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+        obj.cast::<T>()
+            .map(|o| Shared(o.clone().unbind()))
+            .map_err(|_| errors::wrong_type(obj, what, &format!("a {}", <T as PyClass>::NAME)))
+    }
+    fn repr(&self, py: Python<'_>) -> String {
+        self.0.get().text(py)
+    }
+}
+
+/// A list of records: a tuple as an attribute, a list of dicts in `to_dict()`.
+impl<T: Record> Field for Vec<Shared<T>> {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        pyo3::types::PyTuple::new(py, self.iter().map(|r| r.0.clone_ref(py)))?.into_py_any(py)
+    }
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let list = pyo3::types::PyList::empty(py);
+        for r in self {
+            list.append(r.0.get().dict(py)?)?;
+        }
+        list.into_py_any(py)
+    }
+    fn pickle(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.get(py)
+    }
+    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+        let want = format!("an iterable of {}", <T as PyClass>::NAME);
+        items(obj, what, &want, |x| {
+            x.cast::<T>().ok().map(|o| Shared(o.clone().unbind()))
+        })
+    }
+    fn repr(&self, py: Python<'_>) -> String {
+        repr_tuple(self.iter().map(|r| r.0.get().text(py)).collect())
     }
 }
 
@@ -157,6 +302,12 @@ impl<T: Field> Field for Option<T> {
             T::arg(obj, what).map(Some)
         }
     }
+    fn pickle(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(v) => v.pickle(py),
+            None => Ok(py.None()),
+        }
+    }
     fn repr(&self, py: Python<'_>) -> String {
         self.as_ref().map_or_else(|| "None".into(), |v| v.repr(py))
     }
@@ -180,41 +331,62 @@ impl<T: Field> Field for Option<T> {
 /// ```
 ///
 /// The class is a frozen pyclass of the module `smtpcode`, named `"Reply"`, compared and
-/// hashed by its fields. `always` fields are always in `repr`, `set` ones only when not `None`/`False`, `hidden`
-/// ones never (long texts).
+/// hashed by its fields. `always` fields are always in `repr`, `set` ones only when set (not
+/// `None`, `False` or empty), `hidden` ones never (long texts). `field as "key"` gives the
+/// key of `to_dict()` when the attribute's name differs (`from_ as "from"`). Without the
+/// `from ... as ...` clause (and the `= expr` of each field), the conversion from the core
+/// value is written by hand.
 macro_rules! py_record {
+    (@key $field:ident) => { stringify!($field) };
+    (@key $field:ident $key:literal) => { $key };
     (
         $(#[$meta:meta])*
         pub struct $name:ident ($py:literal) from $core:ty as $c:ident {
-            $( $(#[doc = $doc:literal])* $field:ident: $ty:ty = $from:expr, $show:ident; )+
+            $( $(#[doc = $doc:literal])* $field:ident $(as $key:literal)?: $ty:ty = $from:expr, $show:ident; )+
         }
         methods { $($methods:tt)* }
     ) => {
-        $(#[$meta])*
-        #[pyclass(module = "smtpcode", name = $py, frozen, eq, hash)]
-        #[derive(Clone, PartialEq, Eq, Hash)]
-        pub struct $name {
-            $( $field: $ty, )+
-        }
-
         impl From<$core> for $name {
             fn from($c: $core) -> Self {
                 $name { $( $field: $from, )+ }
             }
         }
 
-        impl $name {
-            /// The field values in order, as `to_dict()` and pickles give them.
-            fn plain_values(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-                use $crate::fields::Field;
-                Ok(vec![ $( self.$field.plain(py)?, )+ ])
+        $crate::fields::py_record! {
+            $(#[$meta])*
+            pub struct $name ($py) {
+                $( $(#[doc = $doc])* $field $(as $key)?: $ty, $show; )+
+            }
+            methods { $($methods)* }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident ($py:literal) {
+            $( $(#[doc = $doc:literal])* $field:ident $(as $key:literal)?: $ty:ty, $show:ident; )+
+        }
+        methods { $($methods:tt)* }
+    ) => {
+        $(#[$meta])*
+        #[pyclass(module = "smtpcode", name = $py, frozen, eq, hash)]
+        #[derive(PartialEq, Eq, Hash)]
+        pub struct $name {
+            $( $field: $ty, )+
+        }
+
+        impl $crate::fields::Record for $name {
+            fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+                self.to_dict(py)
+            }
+            fn text(&self, py: Python<'_>) -> String {
+                self.__repr__(py)
             }
         }
 
         #[pymethods]
         impl $name {
             /// Builds a record from its fields, as `to_dict()` gives them (enums as members
-            /// or snake_case strings).
+            /// or snake_case strings, nested records as objects).
             #[new]
             #[pyo3(signature = ($($field),+))]
             #[allow(clippy::too_many_arguments)]
@@ -233,22 +405,28 @@ macro_rules! py_record {
                 }
             )+
 
-            /// The fields as a dict of plain values (enums as their snake_case strings),
-            /// with the keys of the command's JSON; `json.dumps` accepts it.
+            /// The fields as a dict of plain values (enums as their snake_case strings,
+            /// nested records as dicts), with the keys of the command's JSON; `json.dumps`
+            /// accepts it.
             pub(crate) fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+                use $crate::fields::Field;
                 let d = pyo3::types::PyDict::new(py);
-                let keys = [$(stringify!($field)),+];
-                for (key, value) in keys.into_iter().zip(self.plain_values(py)?) {
-                    d.set_item(pyo3::types::PyString::intern(py, key), value)?;
-                }
+                $(
+                    d.set_item(
+                        pyo3::types::PyString::intern(py, $crate::fields::py_record!(@key $field $($key)?)),
+                        self.$field.plain(py)?,
+                    )?;
+                )+
                 Ok(d)
             }
 
             fn __reduce__<'py>(
                 slf: &Bound<'py, Self>,
             ) -> PyResult<(Bound<'py, pyo3::types::PyType>, Bound<'py, pyo3::types::PyTuple>)> {
+                use $crate::fields::Field;
                 let py = slf.py();
-                let args = pyo3::types::PyTuple::new(py, slf.get().plain_values(py)?)?;
+                let r = slf.get();
+                let args = pyo3::types::PyTuple::new(py, [ $( r.$field.pickle(py)?, )+ ])?;
                 Ok((slf.get_type(), args))
             }
 

@@ -26,6 +26,7 @@ py_record! {
     /// The classification of one reply (`smtpcode::Classification`), as returned by
     /// `classify`. The strings are the core crate's static strings, or owned ones when the
     /// record was built from Python values (unpickling, `Classification(**d)`).
+    #[derive(Clone)]
     pub struct PyClassification ("Classification") from smtpcode::Classification as c {
         /// The basic reply code, if the input has one.
         code: Option<ReplyCode> = c.code(), always;
@@ -74,6 +75,7 @@ py_record! {
 
 py_record! {
     /// One reply as `parse` found it (`smtpcode::Reply`): the codes and the text around them.
+    #[derive(Clone)]
     pub struct PyReply ("Reply") from smtpcode::Reply<'_> as r {
         /// The basic reply code, if there is one.
         code: Option<ReplyCode> = r.code(), always;

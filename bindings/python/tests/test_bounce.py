@@ -591,17 +591,18 @@ def test_repr_is_readable() -> None:
     r = fixture("postfix-dsn.eml")
     text = repr(r)
     assert text.startswith(
-        "BounceReport(kind='delivery_failure', format='rfc3464', recipients=("
-        "BounceRecipient(recipient='jane@example.com', original_recipient='Jane@Example.com', "
-        "dsn_action='failed', status='5.1.1', remote_mta='mx.example.com', command='rcpt', "
-        "diagnostic_type='smtp', diagnostic='550 5.1.1 <jane@example.com>: "
+        "BounceReport(kind='delivery_failure', format='rfc3464', reporting_mta='mx.example.org', "
     )
-    assert "classification=Classification(code=550, enhanced='5.1.1'" in text
-    assert "reporting_mta='mx.example.org'" in text
+    assert (
+        "recipients=(BounceRecipient(recipient='jane@example.com', "
+        "original_recipient='Jane@Example.com', dsn_action='failed', status='5.1.1', "
+        "remote_mta='mx.example.com', diagnostic_type='smtp', "
+        "diagnostic='550 5.1.1 <jane@example.com>: "
+    ) in text
+    assert "command='rcpt', classification=Classification(code=550, enhanced='5.1.1'" in text
     assert "original=OriginalMessage(message_id='<figures-2025@example.org>'" in text
-    assert repr(fixture("not-bounce.eml")).startswith(
-        "BounceReport(kind='not_bounce', format='none', recipients=()"
-    )
+    assert repr(fixture("not-bounce.eml")).startswith("BounceReport(kind='not_bounce', format='none'")
+    assert "recipients=()" in repr(fixture("not-bounce.eml"))
     one = repr(fixture("exim.eml"))
     assert "recipients=(BounceRecipient(" in one and "),)" in one  # a one-tuple
     assert "problems=('multipart/report" in repr(fixture("broken-boundary.eml"))

@@ -525,7 +525,7 @@ class BounceRecipient:
     def classification(self) -> Classification:
         """The classification of the diagnostic. For feedback reports, auto-replies and
         recipients without any diagnostic or status, the classification of nothing
-        (outcome unknown, bounce none)."""
+        (outcome and bounce unknown)."""
     def to_dict(self) -> dict[str, Any]:
         """The fields as plain values, with the keys of ``smtpcode bounce --format json``:
         recipient, original_recipient, dsn_action, status, remote_mta, diagnostic_type,
