@@ -44,7 +44,7 @@ impl Deliveries {
             self.status.insert(status.to_string(), 1);
         }
         *self.reason.entry(c.reason().as_str()).or_default() += 1;
-        *self.bounce.entry(c.bounce().as_str()).or_default() += 1;
+        *self.bounce.entry(crate::output::bounce_key(c)).or_default() += 1;
         *self
             .provider
             .entry(c.provider().map_or("-", |p| p.name()))
