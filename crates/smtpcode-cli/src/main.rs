@@ -103,10 +103,12 @@ enum Cmd {
         #[arg(long, short, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Parse whole bounce messages (files, maildir folders, mbox files; standard input when
-    /// none is given) and print one record per recipient: the kind of message, the recipient,
-    /// the DSN fields and the classification of the diagnostic. A message without recipients
-    /// (an auto-reply, a message that is not a bounce) still gets one record with its kind.
+    /// Parse whole bounce messages (files, maildir folders, mbox files, files of messages
+    /// written one after another; standard input when none is given) and print one record
+    /// per recipient: the kind of message, the recipient, the DSN fields and the
+    /// classification of the diagnostic. A message without recipients (an auto-reply, a
+    /// message that is not a bounce) still gets one record with its kind. A message header
+    /// that cannot be told from quoted headers is reported on standard error.
     Bounce {
         /// Message files, maildir folders (cur/ and new/), folders of message files, mbox
         /// files ("-" for standard input).

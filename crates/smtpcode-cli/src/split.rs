@@ -1,32 +1,39 @@
 //! Messages written one after another without mbox separators (bounces pasted into one file,
-//! `cat *.eml > all.txt`): where does the next message start?
+//! `cat *.eml > all.txt`): where does the next message start? The messages of an mbox go
+//! through the same scan, so that one of them holding several is split too.
 //!
-//! A new message starts with a header block at the top level of the message before it: a line
-//! `Return-Path:`, `Received:`, `Delivered-To:`, `X-Original-To:` or `From:` after a blank line
-//! (or right after the closing boundary of the message's multipart body), then only header
-//! lines up to a blank line, at least three fields, among them `From:` and one that a stored
-//! message has and a quoted reply header does not (`Date:`, `Message-ID:`, `MIME-Version:`,
-//! `Content-Type:`, `Received:`, `Return-Path:`, `Delivered-To:`).
+//! A new message starts with a header block at the top level of the message before it: a
+//! header field at the start of a line after a blank line (or right after the closing
+//! boundary of the message's multipart body), then only header lines up to a blank line, with
+//! at least three fields, among them `From:` and one that a stored message has and a quoted
+//! reply header does not (`Date:`, `Message-ID:`, `MIME-Version:`, `Content-Type:`,
+//! `Received:`, `Return-Path:`, `Delivered-To:`).
 //!
 //! What a bounce quotes is not a new message:
-//! * Inside the message's multipart body (from its `Content-Type` boundary until the closing
-//!   boundary) nothing starts a message: a `message/rfc822` or `text/rfc822-headers` part
-//!   holds headers, as do the blocks of a `message/delivery-status` part.
+//! * Inside the message's multipart body, a part's content right after the part's header
+//!   (`message/rfc822`, `text/rfc822-headers`), and a delivery-status block after another,
+//!   are never split off; a header block right after other header lines and one blank line
+//!   never starts a message anywhere.
+//! * In a part, a header block starts a message only if it is a whole message's header
+//!   ([`Head::is_whole_message`]: five fields or more, with `From:`, `Date:` and a
+//!   `Message-ID:` or trace field) after text and a blank line: the part's message never
+//!   closed its body. That message is kept back; if its boundary then comes, the part was
+//!   quoting, and the two are joined again.
 //! * In a plain-text body, the header block right after a line announcing a copy of the
 //!   message (`------ This is a copy of the message, including all the headers. ------`,
 //!   `--- Below this line is a copy of the message.`, `----- Original message -----`...) is
 //!   that copy's.
 //! * Indented header lines are text, never a header block.
 //!
-//! A header block of a message that follows a line that is not blank (no blank line between
-//! two pasted messages) is not taken as a new message, since quoted headers look the same
-//! there; a message on standard error says so, so that 14 bounces are never read silently as
-//! one.
+//! A message's header that cannot be told from quoted headers (no blank line before it, or
+//! after header lines and blank lines) is not split off, and a message on standard error says
+//! where it is, so that 14 bounces are never read silently as one when they can be seen.
 //!
 //! Each line is looked at a bounded number of times (a candidate header block is kept until
 //! its blank line, at most [`MAX_PENDING`] bytes, then either starts a message or is added to
-//! the current one as it is): time is linear in the input, and memory bounded by the message
-//! kept ([`KEEP`] bytes) plus [`MAX_PENDING`].
+//! the current one as it is; a message joined again is copied once): time is linear in the
+//! input, and memory bounded by the messages kept ([`KEEP`] bytes each, two at most) plus
+//! [`MAX_PENDING`].
 
 use std::io::{self, BufRead, Read};
 
@@ -614,7 +621,7 @@ impl<'n> Splitter<'n> {
              it is read as part of message {} (put a blank line between the messages, or give \
              one file per message or an mbox)",
             self.name,
-            self.count + 1
+            self.count + 1 + u64::from(self.held.is_some())
         );
     }
 }
