@@ -53,6 +53,32 @@ report-screenshot:
 test-c:
 	CARGO="$(CARGO)" sh tests/c/run.sh
 
+# Installs the command with its shell completions and manual pages, from the command's own
+# definitions (`smtpcode completions SHELL`, `smtpcode man --dir`):
+#   make install PREFIX=/usr/local DESTDIR=/tmp/stage
+#     $(PREFIX)/bin/smtpcode
+#     $(PREFIX)/share/bash-completion/completions/smtpcode
+#     $(PREFIX)/share/zsh/site-functions/_smtpcode
+#     $(PREFIX)/share/fish/vendor_completions.d/smtpcode.fish
+#     $(PREFIX)/share/man/man1/smtpcode.1, smtpcode-SUBCOMMAND.1
+# It builds the release binary first, unless SMTPCODE_BIN names one already built (the tests
+# install target/debug/smtpcode that way).
+SMTPCODE_BIN ?=
+.PHONY: install
+install:
+	@set -e; bin="$(SMTPCODE_BIN)"; \
+	if [ -z "$$bin" ]; then $(CARGO) build --release -p smtpcode-cli; bin=target/release/smtpcode; fi; \
+	root="$(DESTDIR)$(PREFIX)"; \
+	install -d "$$root/bin" "$$root/share/bash-completion/completions" \
+		"$$root/share/zsh/site-functions" "$$root/share/fish/vendor_completions.d" \
+		"$$root/share/man/man1"; \
+	install -m 755 "$$bin" "$$root/bin/smtpcode"; \
+	"$$bin" completions bash > "$$root/share/bash-completion/completions/smtpcode"; \
+	"$$bin" completions zsh > "$$root/share/zsh/site-functions/_smtpcode"; \
+	"$$bin" completions fish > "$$root/share/fish/vendor_completions.d/smtpcode.fish"; \
+	"$$bin" man --dir "$$root/share/man/man1"; \
+	echo "installed smtpcode, its completions and manual pages under $$root"
+
 # Installs libsmtpcode.a, libsmtpcode.so, smtpcode.h and smtpcode.pc:
 #   make install-c PREFIX=/usr/local DESTDIR=/tmp/stage
 # (SMTPCODE_LIBS=static or shared installs only one of the libraries.)

@@ -169,8 +169,10 @@ for i in "${order[@]}"; do
         "$venv/bin/python" -m pytest "$PKG/tests" -q -p no:cacheprovider)
     if [ "$i" = "$newest_i" ]; then
         say "CPython $v: mypy.stubtest (the stubs match the module) and mypy (over the tests)"
+        # Some entries are used only without pyspark, which the Spark step below installs
+        # into this venv: a second run must not fail on them.
         (cd "$WORK" && "$venv/bin/python" -m mypy.stubtest smtpcode \
-            --allowlist "$PKG/stubtest-allowlist.txt")
+            --allowlist "$PKG/stubtest-allowlist.txt" --ignore-unused-allowlist)
         (cd "$PKG/tests" && "$venv/bin/python" -m mypy --cache-dir "$WORK/mypy-cache" .)
     fi
     tested+=("$v")

@@ -11,11 +11,11 @@ use smtpcode::bounce::{self, BounceError, Kind, MAX_MESSAGE, Recipient, Report};
 use smtpcode::log::SuppressionList;
 
 use crate::report::{self, Deliveries};
-use crate::{Format, html, inputs, term};
+use crate::{Format, html, inputs, split, term};
 
 /// The most bytes kept of one message: what `bounce::parse` reads, plus one byte so that it
 /// sees that the message was longer.
-const KEEP: usize = MAX_MESSAGE + 1;
+pub(crate) const KEEP: usize = MAX_MESSAGE + 1;
 
 /// One output record: a recipient of a message, or a message without recipients.
 #[derive(Serialize)]
@@ -106,15 +106,17 @@ pub fn run(
 
 /// Receives each message: the input's name, its number in an mbox, the bytes kept (at most
 /// [`KEEP`]) and the message's whole size.
-type Sink<'s> = dyn FnMut(&str, Option<u64>, &[u8], usize) -> io::Result<()> + 's;
+pub(crate) type Sink<'s> = dyn FnMut(&str, Option<u64>, &[u8], usize) -> io::Result<()> + 's;
 
-/// One message, or an mbox (a stream whose first line that is not blank starts with
-/// `From `): each message is handed on with its number. At most [`KEEP`] bytes of a message
-/// are kept in memory; its size is counted whole.
+/// One message, several messages written one after another (see [`split`]), or an mbox (a
+/// stream whose first line that is not blank starts with `From `): each message is handed on,
+/// with its number when there are several (always in an mbox). At most [`KEEP`] bytes of a message are kept in
+/// memory; its size is counted whole.
 fn read_stream(r: &mut dyn BufRead, name: &str, sink: &mut Sink<'_>) -> io::Result<()> {
     // The first line that is not blank decides, however the input arrives (a pipe may give
     // one byte at a time).
     let mut blank = 0;
+    let mut blank_lines = 0;
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -124,62 +126,18 @@ fn read_stream(r: &mut dyn BufRead, name: &str, sink: &mut Sink<'_>) -> io::Resu
         }
         // White space in front of a message means nothing; it is counted, not kept.
         blank += got;
+        blank_lines += 1;
     }
-    if !line.starts_with(b"From ") {
-        // A single message: its first line, then the rest.
-        let mut raw = std::mem::take(&mut line);
-        let mut size = raw.len();
-        if raw.len() < KEEP {
-            r.take((KEEP - raw.len()) as u64).read_to_end(&mut raw)?;
-            size = raw.len();
-        }
-        // Count the rest without keeping it.
-        size += io::copy(r, &mut io::sink())? as usize;
-        return sink(name, None, &raw, blank + size);
-    }
-    let mut msg: Vec<u8> = Vec::new();
-    let mut size = 0;
-    let mut n = 1u64;
-    let mut prev_blank = false;
-    loop {
-        line.clear();
-        let got = r.take(KEEP as u64).read_until(b'\n', &mut line)?;
-        if got == 0 {
-            break;
-        }
-        let blank = line.iter().all(|b| b.is_ascii_whitespace());
-        if line.starts_with(b"From ") && (prev_blank || is_from_line(&line)) {
-            sink(name, Some(n), &msg, size)?;
-            n += 1;
-            msg.clear();
-            size = 0;
-            prev_blank = false;
-            continue;
-        }
-        prev_blank = blank;
-        size += line.len();
-        if msg.len() < KEEP {
-            // mboxrd: ">From " in a body was "From ".
-            let l: &[u8] = if line.starts_with(b">")
-                && line
-                    .iter()
-                    .skip_while(|&&b| b == b'>')
-                    .take(5)
-                    .eq(b"From ".iter())
-            {
-                &line[1..]
-            } else {
-                &line
-            };
-            let room = KEEP - msg.len();
-            msg.extend_from_slice(&l[..l.len().min(room)]);
-        }
-    }
-    sink(name, Some(n), &msg, size)
+    // An mbox: its messages are split at the `From ` lines (and each is looked at as a
+    // stream of messages too); the white space in front is not a message's.
+    let mbox = line.starts_with(b"From ");
+    split::Splitter::new(name, blank_lines, if mbox { 0 } else { blank }, mbox)
+        .read(&line, r, sink)
+        .map(|_| ())
 }
 
 /// An mbox separator: `From sender Thu Jul  2 12:05:05 2020`.
-fn is_from_line(line: &[u8]) -> bool {
+pub(crate) fn is_from_line(line: &[u8]) -> bool {
     let text = String::from_utf8_lossy(line);
     let mut words = text.split_whitespace().skip(2);
     let day = words.next().unwrap_or("");

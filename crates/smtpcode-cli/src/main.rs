@@ -13,12 +13,14 @@ use smtpcode::{Classification, Classifier, Command, Context, Rules};
 
 mod bounce;
 mod card;
+mod docs;
 mod html;
 mod inputs;
 pub mod lines;
 mod logs;
 mod output;
 mod report;
+mod split;
 mod term;
 
 /// Explain and classify SMTP replies and bounce diagnostics.
@@ -45,8 +47,12 @@ enum Cmd {
         /// The SMTP command the reply answered.
         #[arg(long, value_parser = parse_command)]
         command: Option<Command>,
-        /// Print JSON instead of a card.
-        #[arg(long)]
+        /// Output format: `table` is the card; `json`, `tsv` and `csv` are the record of
+        /// `classify --input` for this reply (without the line number).
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// The same as `--format json`.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
     },
     /// Classify each input line (one reply or diagnostic per line) from the files, or from
@@ -66,6 +72,10 @@ enum Cmd {
         /// Include the input line in each JSON/TSV record.
         #[arg(long)]
         input: bool,
+        /// Give each record the file it comes from (`file` in JSON, a column in TSV and the
+        /// table), even with one input; it is given anyway when there are several.
+        #[arg(long, short = 'H')]
+        with_filename: bool,
     },
     /// List the code table (the glossary): basic reply codes, or enhanced status codes.
     Codes {
@@ -75,19 +85,30 @@ enum Cmd {
         /// List the IANA enhanced status codes instead of the basic reply codes.
         #[arg(long)]
         enhanced: bool,
-        /// Print every field of each row, as a card.
+        /// Print every field of each row, as a card (with `--format table`).
         #[arg(long, short)]
         long: bool,
-        /// Print JSON, one object per line.
-        #[arg(long)]
+        /// Output format: every field of each row in `json` (one object per line), `tsv`
+        /// and `csv`.
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// The same as `--format json`.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
     },
     /// List the reasons with their meaning, default bounce and action.
-    Reasons,
-    /// Parse whole bounce messages (files, maildir folders, mbox files; standard input when
-    /// none is given) and print one record per recipient: the kind of message, the recipient,
-    /// the DSN fields and the classification of the diagnostic. A message without recipients
-    /// (an auto-reply, a message that is not a bounce) still gets one record with its kind.
+    Reasons {
+        /// Output format: every field of each reason in `json` (one object per line), `tsv`
+        /// and `csv`.
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Parse whole bounce messages (files, maildir folders, mbox files, files of messages
+    /// written one after another; standard input when none is given) and print one record
+    /// per recipient: the kind of message, the recipient, the DSN fields and the
+    /// classification of the diagnostic. A message without recipients (an auto-reply, a
+    /// message that is not a bounce) still gets one record with its kind. A message header
+    /// that cannot be told from quoted headers is reported on standard error.
     Bounce {
         /// Message files, maildir folders (cur/ and new/), folders of message files, mbox
         /// files ("-" for standard input).
@@ -159,9 +180,25 @@ enum Cmd {
         #[arg(long)]
         no_progress: bool,
     },
+    /// Print the shell completion script for bash, zsh, fish, elvish or PowerShell (`make
+    /// install` installs those of bash, zsh and fish).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of the command, or of one subcommand; `--dir` writes
+    /// them all (smtpcode.1, smtpcode-classify.1, ...) into a folder.
+    Man {
+        /// The subcommand whose page to print (the command's own page when none is given).
+        #[arg(conflicts_with = "dir")]
+        subcommand: Option<String>,
+        /// Write every page into this folder instead of printing one.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
-/// Output formats of `classify`.
+/// Output formats of the subcommands.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Aligned columns for people.
@@ -214,6 +251,14 @@ where
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
+    // The commands that print what the definitions above say need no classifier.
+    match &cli.command {
+        Cmd::Completions { shell } => return finish(docs::completions(*shell), 0),
+        Cmd::Man { subcommand, dir } => {
+            return finish(docs::man(subcommand.as_deref(), dir.as_deref()), 0);
+        }
+        _ => {}
+    }
     let classifier = match &cli.rules {
         None => Classifier::new(),
         Some(path) => match Rules::load(path) {
@@ -229,30 +274,47 @@ where
         Cmd::Explain {
             reply,
             command,
+            format,
             json,
-        } => explain(&classifier, &reply.join(" "), command, json),
+        } => explain(
+            &classifier,
+            &reply.join(" "),
+            command,
+            if json { Format::Json } else { format },
+        ),
         Cmd::Classify {
             files,
             format,
             summary,
             command,
             input,
+            with_filename,
         } => classify(
             &classifier,
             &files,
-            format,
-            summary,
-            command,
-            input,
+            &ClassifyOptions {
+                format,
+                summary,
+                command,
+                echo: input,
+                with_filename,
+            },
             &mut read,
         ),
         Cmd::Codes {
             class,
             enhanced,
             long,
+            format,
             json,
-        } => output::codes(class, enhanced, long, json),
-        Cmd::Reasons => output::reasons(),
+        } => output::codes(
+            class,
+            enhanced,
+            long,
+            if json { Format::Json } else { format },
+        ),
+        Cmd::Reasons { format } => output::reasons(format),
+        Cmd::Completions { .. } | Cmd::Man { .. } => unreachable!("handled above"),
         Cmd::Bounce {
             files,
             format,
@@ -298,8 +360,14 @@ where
             &mut read,
         ),
     };
+    finish(result, read.unreadable)
+}
+
+/// The exit status of a run that ended with `result` after `unreadable` inputs could not be
+/// read; the error, if any, is printed.
+fn finish(result: io::Result<()>, unreadable: usize) -> ExitCode {
     match result {
-        Ok(()) | Err(_) if read.unreadable > 0 => {
+        Ok(()) | Err(_) if unreadable > 0 => {
             if let Err(e) = result.as_ref() {
                 if e.kind() != io::ErrorKind::BrokenPipe {
                     eprintln!("smtpcode: {e}");
@@ -307,8 +375,8 @@ where
             }
             eprintln!(
                 "smtpcode: {} input{} could not be read (see above)",
-                read.unreadable,
-                if read.unreadable == 1 { "" } else { "s" }
+                unreadable,
+                if unreadable == 1 { "" } else { "s" }
             );
             ExitCode::FAILURE
         }
@@ -333,49 +401,71 @@ fn explain(
     classifier: &Classifier,
     reply: &str,
     command: Option<Command>,
-    json: bool,
+    format: Format,
 ) -> io::Result<()> {
     let c = classifier.classify_with(reply, context(command));
     let mut out = BufWriter::new(io::stdout().lock());
-    if json {
-        output::json_record(&mut out, &c, None, reply.as_bytes(), true, false)?;
-    } else {
+    if format == Format::Table {
         card::write(&mut out, reply, &c)?;
+    } else {
+        // The record of `classify --input`, without a line number.
+        let mut w = output::Records::new(format, true, false, false);
+        w.record(&mut out, None, None, &c, reply.as_bytes(), false)?;
     }
     out.flush()
+}
+
+/// What `classify` prints.
+struct ClassifyOptions {
+    format: Format,
+    summary: bool,
+    command: Option<Command>,
+    /// Include the input line in each record.
+    echo: bool,
+    /// Name the file in each record even with one input.
+    with_filename: bool,
 }
 
 fn classify(
     classifier: &Classifier,
     files: &[PathBuf],
-    format: Format,
-    summary: bool,
-    command: Option<Command>,
-    echo: bool,
+    opts: &ClassifyOptions,
     read: &mut inputs::Outcome,
 ) -> io::Result<()> {
-    let ctx = context(command);
+    let ctx = context(opts.command);
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut counts = output::Summary::default();
-    let mut writer = output::Records::new(format, echo);
-    let mut line_no = 0u64;
     let list = inputs::list(files, false, read);
-    inputs::read_each(&list, read, |_, reader: &mut dyn BufRead| {
+    // Like grep and ripgrep: the file is named when there are several (or with -H).
+    let named = opts.with_filename || list.len() > 1;
+    let mut writer = output::Records::new(opts.format, opts.echo, true, named);
+    inputs::read_each(&list, read, |input, reader: &mut dyn BufRead| {
+        let name = input.name();
+        let file = named.then_some(name.as_str());
+        // Line numbers count from 1 in each input.
+        let mut line_no = 0u64;
         let mut buf = Vec::new();
-        while let Some(truncated) = lines::next_line(reader, &mut buf)? {
-            line_no += 1;
-            let c: Classification = classifier.classify_with(&buf[..], ctx);
-            if summary {
-                counts.add(&c, &buf);
-            } else {
-                writer.record(&mut out, line_no, &c, &buf, truncated)?;
+        let mut each = || -> io::Result<()> {
+            while let Some(truncated) = lines::next_line(reader, &mut buf)? {
+                line_no += 1;
+                let c: Classification = classifier.classify_with(&buf[..], ctx);
+                if opts.summary {
+                    counts.add(&c, &buf);
+                } else {
+                    writer.record(&mut out, file, Some(line_no), &c, &buf, truncated)?;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        };
+        let result = each();
+        // What this input gave is out before a message about the next one (or about this
+        // one's read error) reaches standard error.
+        out.flush()?;
+        result
     })?;
-    if summary {
-        counts.write(&mut out, format)?;
+    if opts.summary {
+        counts.write(&mut out, opts.format)?;
     } else if read.unreadable == 0 {
         // An empty input still gets the header of its format.
         writer.finish(&mut out)?;

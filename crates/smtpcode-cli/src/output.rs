@@ -1,5 +1,6 @@
 //! Record formats (JSON lines, TSV, table), the summary, and the table listings.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -12,6 +13,8 @@ use crate::{Format, term};
 #[derive(Serialize)]
 struct JsonRecord<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<u64>,
     #[serde(flatten)]
     c: &'a Classification,
@@ -21,6 +24,12 @@ struct JsonRecord<'a> {
     truncated: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'static str>,
+}
+
+/// Is this no reply at all: no code, no class and no known phrase (bounce `unknown`)? Such a
+/// line is neither a bounce nor a success, and the summaries count it apart.
+pub fn is_no_reply(c: &Classification) -> bool {
+    c.bounce() == Bounce::Unknown
 }
 
 /// Why a line gave no information, if it gave none.
@@ -34,41 +43,45 @@ fn error_of(c: &Classification, input: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Writes one JSON object and a newline.
-pub fn json_record(
-    out: &mut impl Write,
-    c: &Classification,
-    line: Option<u64>,
-    input: &[u8],
-    echo: bool,
-    truncated: bool,
-) -> io::Result<()> {
-    let rec = JsonRecord {
-        line,
-        c,
-        input: echo.then(|| String::from_utf8_lossy(input).into_owned()),
-        truncated,
-        error: error_of(c, input),
-    };
-    // `From` keeps the kind of an error of the output (a closed pipe ends the run quietly).
-    serde_json::to_writer(&mut *out, &rec).map_err(io::Error::from)?;
-    out.write_all(b"\n")
-}
-
 /// Streams records in one format; the header (TSV, table) comes with the first record.
 pub struct Records {
     format: Format,
+    /// The input line is a field of each record.
     echo: bool,
+    /// The line number is a field of each record.
+    line: bool,
+    /// The file is a field of each record.
+    file: bool,
     started: bool,
 }
 
-const TSV_HEADER: &str = "line\tcode\tenhanced\toutcome\tbounce\treason\taction\tretry\tprovider\tprovider_code\tcommand\trule";
+/// The TSV and CSV columns after `file` and `line`, before `input`.
+const COLUMNS: [&str; 11] = [
+    "code",
+    "enhanced",
+    "outcome",
+    "bounce",
+    "reason",
+    "action",
+    "retry",
+    "provider",
+    "provider_code",
+    "command",
+    "rule",
+];
+
+/// Width of the table's FILE column.
+const FILE_WIDTH: usize = 24;
 
 impl Records {
-    pub fn new(format: Format, echo: bool) -> Self {
+    /// Records in `format`, with the input line (`echo`), the line number (`line`) and the
+    /// file (`file`) as fields or not.
+    pub fn new(format: Format, echo: bool, line: bool, file: bool) -> Self {
         Records {
             format,
             echo,
+            line,
+            file,
             started: false,
         }
     }
@@ -84,82 +97,96 @@ impl Records {
         }
         match self.format {
             Format::Json => Ok(()),
-            Format::Tsv => {
-                out.write_all(TSV_HEADER.as_bytes())?;
-                if self.echo {
-                    out.write_all(b"\tinput")?;
-                }
-                out.write_all(b"\n")
+            Format::Tsv | Format::Csv => {
+                let cols = (self.file.then_some("file").into_iter())
+                    .chain(self.line.then_some("line"))
+                    .chain(COLUMNS)
+                    .chain(self.echo.then_some("input"));
+                crate::report::row(out, self.format, cols)
             }
-            Format::Csv => {
-                let mut cols: Vec<&str> = TSV_HEADER.split('\t').collect();
-                if self.echo {
-                    cols.push("input");
+            Format::Table => {
+                if self.file {
+                    write!(out, "{:<FILE_WIDTH$} ", "FILE")?;
                 }
-                crate::report::row(out, Format::Csv, cols)
+                writeln!(
+                    out,
+                    "{:>5}  {:<4} {:<7} {:<9} {:<5}  {:<18} {:<18} {:<11} INPUT",
+                    "LINE", "CODE", "ENH", "OUTCOME", "BOUNCE", "REASON", "ACTION", "PROVIDER"
+                )
             }
-            Format::Table => writeln!(
-                out,
-                "{:>5}  {:<4} {:<7} {:<9} {:<5}  {:<18} {:<18} {:<11} INPUT",
-                "LINE", "CODE", "ENH", "OUTCOME", "BOUNCE", "REASON", "ACTION", "PROVIDER"
-            ),
         }
     }
 
+    /// Writes the record of one input line (`file` and `line` are written only when the
+    /// records have those fields).
     pub fn record(
         &mut self,
         out: &mut impl Write,
-        line: u64,
+        file: Option<&str>,
+        line: Option<u64>,
         c: &Classification,
         input: &[u8],
         truncated: bool,
     ) -> io::Result<()> {
         self.header(out)?;
+        let file = file.filter(|_| self.file);
+        let line = line.filter(|_| self.line);
         let code = c.code().map(|c| c.as_u16().to_string()).unwrap_or_default();
         let enhanced = c.enhanced().map(|e| e.to_string()).unwrap_or_default();
         let provider = c.provider().map(|p| p.name()).unwrap_or("");
         match self.format {
-            Format::Json => json_record(out, c, Some(line), input, self.echo, truncated),
-            Format::Tsv => {
-                write!(
-                    out,
-                    "{line}\t{code}\t{enhanced}\t{}\t{}\t{}\t{}\t{}\t{provider}\t{}\t{}\t{}",
-                    c.outcome(),
-                    c.bounce(),
-                    c.reason(),
-                    c.action(),
-                    retry_text(c.retry()),
-                    c.provider_code().unwrap_or(""),
-                    c.command().map(|c| c.as_str()).unwrap_or(""),
-                    c.rule()
-                )?;
-                if self.echo {
-                    out.write_all(b"\t")?;
-                    out.write_all(term::clean(&String::from_utf8_lossy(input)).as_bytes())?;
-                }
+            Format::Json => {
+                let rec = JsonRecord {
+                    file,
+                    line,
+                    c,
+                    input: self
+                        .echo
+                        .then(|| String::from_utf8_lossy(input).into_owned()),
+                    truncated,
+                    error: error_of(c, input),
+                };
+                // `From` keeps the kind of an error of the output (a closed pipe ends the
+                // run quietly).
+                serde_json::to_writer(&mut *out, &rec).map_err(io::Error::from)?;
                 out.write_all(b"\n")
             }
-            Format::Csv => {
-                let mut f = vec![
-                    line.to_string(),
-                    code,
-                    enhanced,
-                    c.outcome().to_string(),
-                    c.bounce().to_string(),
-                    c.reason().to_string(),
-                    c.action().to_string(),
-                    retry_text(c.retry()).to_string(),
-                    provider.to_string(),
-                    c.provider_code().unwrap_or("").to_string(),
-                    c.command().map(|c| c.as_str()).unwrap_or("").to_string(),
-                    c.rule().to_string(),
-                ];
-                if self.echo {
-                    f.push(String::from_utf8_lossy(input).into_owned());
+            Format::Tsv | Format::Csv => {
+                let mut f: Vec<Cow<'_, str>> = Vec::with_capacity(15);
+                if self.file {
+                    f.push(file.unwrap_or("").into());
                 }
-                crate::report::row(out, Format::Csv, f)
+                if self.line {
+                    f.push(line.map(|n| n.to_string()).unwrap_or_default().into());
+                }
+                f.extend([
+                    code.into(),
+                    enhanced.into(),
+                    c.outcome().as_str().into(),
+                    c.bounce().as_str().into(),
+                    c.reason().as_str().into(),
+                    c.action().as_str().into(),
+                    retry_text(c.retry()).into(),
+                    provider.into(),
+                    c.provider_code().unwrap_or("").into(),
+                    c.command().map(|c| c.as_str()).unwrap_or("").into(),
+                    c.rule().into(),
+                ]);
+                if self.echo {
+                    f.push(String::from_utf8_lossy(input));
+                }
+                // TSV fields are cleaned of tabs and control characters, CSV fields quoted.
+                crate::report::row(out, self.format, f)
             }
             Format::Table => {
+                if self.file {
+                    write!(
+                        out,
+                        "{:<FILE_WIDTH$} ",
+                        term::clip_start(file.unwrap_or(""), FILE_WIDTH)
+                    )?;
+                }
+                let line = line.map(|n| n.to_string()).unwrap_or_default();
                 let text: String = term::clean(&String::from_utf8_lossy(input))
                     .chars()
                     .take(72)
@@ -183,11 +210,16 @@ pub struct Summary {
     lines: u64,
     with_code: u64,
     with_provider: u64,
+    /// Lines that are no reply ([`is_no_reply`]), counted apart from the bounces.
+    no_reply: u64,
     reasons: BTreeMap<Reason, u64>,
-    bounces: BTreeMap<Bounce, u64>,
+    bounces: BTreeMap<&'static str, u64>,
     outcomes: BTreeMap<Outcome, u64>,
     providers: BTreeMap<&'static str, u64>,
 }
+
+/// The total of `classify --summary` that counts lines that are no reply.
+pub const NO_REPLY: &str = "no_reply";
 
 impl Summary {
     pub fn add(&mut self, c: &Classification, _input: &[u8]) {
@@ -195,81 +227,252 @@ impl Summary {
         if c.code().is_some() || c.enhanced().is_some() {
             self.with_code += 1;
         }
+        if is_no_reply(c) {
+            self.no_reply += 1;
+        }
         if let Some(p) = c.provider() {
             self.with_provider += 1;
             *self.providers.entry(p.name()).or_default() += 1;
         }
         *self.reasons.entry(c.reason()).or_default() += 1;
-        *self.bounces.entry(c.bounce()).or_default() += 1;
+        *self.bounces.entry(c.bounce().as_str()).or_default() += 1;
         *self.outcomes.entry(c.outcome()).or_default() += 1;
     }
 
-    pub fn write(&self, out: &mut impl Write, format: Format) -> io::Result<()> {
-        if format == Format::Json {
-            let v = serde_json::json!({
-                "lines": self.lines,
-                "with_code": self.with_code,
-                "with_provider": self.with_provider,
-                "outcome": map_display(&self.outcomes),
-                "bounce": map_display(&self.bounces),
-                "reason": map_display(&self.reasons),
-                "provider": map_display(&self.providers),
-            });
-            serde_json::to_writer(&mut *out, &v).map_err(io::Error::from)?;
-            return out.write_all(b"\n");
-        }
-        writeln!(
-            out,
-            "lines: {}  with a code: {}  with a known provider: {}",
-            self.lines, self.with_code, self.with_provider
-        )?;
-        self.section(
-            out,
-            "outcome",
-            self.outcomes.iter().map(|(k, v)| (k.as_str(), *v)),
-        )?;
-        self.section(
-            out,
-            "bounce",
-            self.bounces.iter().map(|(k, v)| (k.as_str(), *v)),
-        )?;
-        let mut reasons: Vec<_> = self.reasons.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        self.section(out, "reason", reasons.into_iter())?;
-        let mut providers: Vec<_> = self.providers.iter().map(|(k, v)| (*k, *v)).collect();
-        providers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        self.section(out, "provider", providers.into_iter())
+    /// The totals, in the order they are printed.
+    fn totals(&self) -> [(&'static str, u64); 4] {
+        [
+            ("lines", self.lines),
+            ("with_code", self.with_code),
+            ("with_provider", self.with_provider),
+            (NO_REPLY, self.no_reply),
+        ]
     }
 
-    fn section<'a>(
-        &self,
-        out: &mut impl Write,
-        title: &str,
-        rows: impl Iterator<Item = (&'a str, u64)>,
-    ) -> io::Result<()> {
-        writeln!(out, "\n{title}:")?;
-        for (k, v) in rows {
-            let pct = if self.lines == 0 {
-                0.0
-            } else {
-                100.0 * v as f64 / self.lines as f64
-            };
-            writeln!(out, "  {k:<20} {v:>10}  {pct:5.1}%")?;
+    /// The sections, in the order they are printed: outcomes and bounces by name, reasons
+    /// and providers most frequent first.
+    fn sections(&self) -> [(&'static str, Vec<(&'static str, u64)>); 4] {
+        let by_count = |mut v: Vec<(&'static str, u64)>| {
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            v
+        };
+        [
+            (
+                "outcome",
+                self.outcomes
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), *v))
+                    .collect(),
+            ),
+            (
+                "bounce",
+                self.bounces.iter().map(|(k, v)| (*k, *v)).collect(),
+            ),
+            (
+                "reason",
+                by_count(self.reasons.iter().map(|(k, v)| (k.as_str(), *v)).collect()),
+            ),
+            (
+                "provider",
+                by_count(self.providers.iter().map(|(k, v)| (*k, *v)).collect()),
+            ),
+        ]
+    }
+
+    fn share(&self, n: u64) -> f64 {
+        if self.lines == 0 {
+            0.0
+        } else {
+            n as f64 / self.lines as f64
         }
-        Ok(())
+    }
+
+    pub fn write(&self, out: &mut impl Write, format: Format) -> io::Result<()> {
+        match format {
+            Format::Json => {
+                let mut v = serde_json::Map::new();
+                for (k, n) in self.totals() {
+                    v.insert(k.into(), n.into());
+                }
+                for (title, rows) in self.sections() {
+                    let m: serde_json::Map<String, serde_json::Value> = rows
+                        .into_iter()
+                        .map(|(k, n)| (k.to_string(), n.into()))
+                        .collect();
+                    v.insert(title.into(), m.into());
+                }
+                serde_json::to_writer(&mut *out, &v).map_err(io::Error::from)?;
+                out.write_all(b"\n")
+            }
+            // The long form of `logs --summary`: one row per count.
+            Format::Tsv | Format::Csv => {
+                crate::report::row(out, format, ["section", "key", "count", "share"])?;
+                for (k, n) in self.totals() {
+                    crate::report::row(out, format, ["total", k, &n.to_string(), ""])?;
+                }
+                for (title, rows) in self.sections() {
+                    for (k, n) in rows {
+                        let share = format!("{:.4}", self.share(n));
+                        crate::report::row(out, format, [title, k, &n.to_string(), &share])?;
+                    }
+                }
+                Ok(())
+            }
+            Format::Table => {
+                writeln!(
+                    out,
+                    "lines: {}  with a code: {}  with a known provider: {}  no reply: {}",
+                    self.lines, self.with_code, self.with_provider, self.no_reply
+                )?;
+                for (title, rows) in self.sections() {
+                    writeln!(out, "\n{title}:")?;
+                    for (k, v) in rows {
+                        let pct = 100.0 * self.share(v);
+                        writeln!(out, "  {k:<20} {v:>10}  {pct:5.1}%")?;
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 }
 
-fn map_display<K: std::fmt::Display>(
-    m: &BTreeMap<K, u64>,
-) -> serde_json::Map<String, serde_json::Value> {
-    m.iter()
-        .map(|(k, v)| (k.to_string(), (*v).into()))
-        .collect()
+/// One row of the basic reply code table, as `codes` prints it in JSON, TSV and CSV.
+#[derive(Serialize)]
+struct CodeRecord {
+    code: u16,
+    status: smtpcode::CodeStatus,
+    name: &'static str,
+    meaning: &'static str,
+    explanation: &'static str,
+    fix: &'static str,
+    reason: Option<Reason>,
+    source: &'static str,
+    note: &'static str,
+}
+
+impl From<&'static smtpcode::CodeInfo> for CodeRecord {
+    fn from(i: &'static smtpcode::CodeInfo) -> Self {
+        CodeRecord {
+            code: i.code(),
+            status: i.status(),
+            name: i.name(),
+            meaning: i.meaning(),
+            explanation: i.explanation(),
+            fix: i.fix(),
+            reason: i.reason(),
+            source: i.source(),
+            note: i.note(),
+        }
+    }
+}
+
+/// One row of the enhanced status code registry, as `codes --enhanced` prints it in JSON,
+/// TSV and CSV.
+#[derive(Serialize)]
+struct EnhancedRecord {
+    code: &'static str,
+    title: &'static str,
+    meaning: &'static str,
+    basic_codes: &'static str,
+    reason: Option<Reason>,
+    source: &'static str,
+}
+
+impl From<&'static smtpcode::EnhancedInfo> for EnhancedRecord {
+    fn from(e: &'static smtpcode::EnhancedInfo) -> Self {
+        EnhancedRecord {
+            code: e.code(),
+            title: e.title(),
+            meaning: e.meaning(),
+            basic_codes: e.basic_codes(),
+            reason: e.reason(),
+            source: e.source(),
+        }
+    }
+}
+
+/// One reason, as `reasons` prints it in JSON, TSV and CSV (flat, so that each field is a
+/// column).
+#[derive(Serialize)]
+struct ReasonRecord {
+    reason: Reason,
+    fault: smtpcode::Fault,
+    summary: &'static str,
+    permanent_bounce: Bounce,
+    permanent_action: smtpcode::Action,
+    permanent_retry: bool,
+    transient_bounce: Bounce,
+    transient_action: smtpcode::Action,
+    transient_retry: bool,
+    inferred_outcome: Outcome,
+    explanation: &'static str,
+    fix: &'static str,
+    taxonomies: &'static str,
+    source: &'static str,
+}
+
+impl From<&'static smtpcode::ReasonInfo> for ReasonRecord {
+    fn from(i: &'static smtpcode::ReasonInfo) -> Self {
+        let (permanent_bounce, permanent_action, permanent_retry) = i.permanent();
+        let (transient_bounce, transient_action, transient_retry) = i.transient();
+        ReasonRecord {
+            reason: i.reason(),
+            fault: i.fault(),
+            summary: i.summary(),
+            permanent_bounce,
+            permanent_action,
+            permanent_retry,
+            transient_bounce,
+            transient_action,
+            transient_retry,
+            inferred_outcome: i.inferred_outcome(),
+            explanation: i.explanation(),
+            fix: i.fix(),
+            taxonomies: i.taxonomies(),
+            source: i.source(),
+        }
+    }
+}
+
+/// Writes the rows of a table in JSON (one object per line), TSV or CSV (a header line with
+/// the field names, then one line per row): one definition of each row, its `Serialize`.
+/// The tables' texts come from tab-separated data files, so they hold no tab nor line break
+/// and TSV needs no quoting.
+fn listing<T: Serialize>(
+    out: &mut impl Write,
+    format: Format,
+    rows: impl Iterator<Item = T>,
+) -> io::Result<()> {
+    if format == Format::Json {
+        for r in rows {
+            serde_json::to_writer(&mut *out, &r).map_err(io::Error::from)?;
+            out.write_all(b"\n")?;
+        }
+        return Ok(());
+    }
+    let mut b = csv::WriterBuilder::new();
+    if format == Format::Tsv {
+        b.delimiter(b'\t').quote_style(csv::QuoteStyle::Never);
+    }
+    let mut w = b.from_writer(out);
+    for r in rows {
+        w.serialize(r).map_err(csv_error)?;
+    }
+    w.flush()
+}
+
+/// An error of the csv writer as an I/O error, keeping the kind of an error of the output (a
+/// closed pipe ends the run quietly).
+fn csv_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// `smtpcode codes`.
-pub fn codes(class: Option<u8>, enhanced: bool, long: bool, json: bool) -> io::Result<()> {
+pub fn codes(class: Option<u8>, enhanced: bool, long: bool, format: Format) -> io::Result<()> {
     if let Some(c) = class {
         if !(1..=5).contains(&c) {
             return Err(io::Error::new(
@@ -280,17 +483,17 @@ pub fn codes(class: Option<u8>, enhanced: bool, long: bool, json: bool) -> io::R
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     if enhanced {
-        for e in smtpcode::enhanced_codes() {
+        let rows = smtpcode::enhanced_codes().iter().filter(|e| {
             let allowed = |d: u8| smtpcode::Class::from_digit(d).is_some_and(|k| e.allows_class(k));
-            if class.is_some_and(|c| !allowed(c)) {
-                continue;
-            }
+            class.is_none_or(allowed)
+        });
+        if format != Format::Table {
+            listing(&mut out, format, rows.map(EnhancedRecord::from))?;
+            return out.flush();
+        }
+        for e in rows {
             let reason = e.reason().map(|r| r.as_str()).unwrap_or("");
-            if json {
-                let v = serde_json::json!({"code": e.code(), "title": e.title(), "meaning": e.meaning(),
-                    "basic_codes": e.basic_codes(), "reason": e.reason(), "source": e.source()});
-                writeln!(out, "{v}")?;
-            } else if long {
+            if long {
                 writeln!(
                     out,
                     "{}  {}\n  {}\n  basic codes: {}; reason: {}; source: {}\n",
@@ -307,22 +510,21 @@ pub fn codes(class: Option<u8>, enhanced: bool, long: bool, json: bool) -> io::R
         }
         return out.flush();
     }
-    if !json && !long {
+    let rows = smtpcode::codes()
+        .iter()
+        .filter(|info| class.is_none_or(|c| u16::from(c) == info.code() / 100));
+    if format != Format::Table {
+        listing(&mut out, format, rows.map(CodeRecord::from))?;
+        return out.flush();
+    }
+    if !long {
         writeln!(out, "{:<4} {:<11} {:<40} REASON", "CODE", "STATUS", "NAME")?;
     }
-    for info in smtpcode::codes() {
-        if class.is_some_and(|c| u16::from(c) != info.code() / 100) {
-            continue;
-        }
-        let reason = info.reason().map(|r| r.as_str()).unwrap_or("");
-        if json {
-            let v = serde_json::json!({"code": info.code(), "status": info.status(), "name": info.name(),
-                "meaning": info.meaning(), "explanation": info.explanation(), "fix": info.fix(),
-                "reason": info.reason(), "source": info.source(), "note": info.note()});
-            writeln!(out, "{v}")?;
-        } else if long {
+    for info in rows {
+        if long {
             crate::card::code_card(&mut out, info)?;
         } else {
+            let reason = info.reason().map(|r| r.as_str()).unwrap_or("");
             writeln!(
                 out,
                 "{:<4} {:<11} {:<40} {}",
@@ -337,8 +539,16 @@ pub fn codes(class: Option<u8>, enhanced: bool, long: bool, json: bool) -> io::R
 }
 
 /// `smtpcode reasons`.
-pub fn reasons() -> io::Result<()> {
+pub fn reasons(format: Format) -> io::Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
+    if format != Format::Table {
+        listing(
+            &mut out,
+            format,
+            Reason::ALL.iter().map(|r| ReasonRecord::from(r.info())),
+        )?;
+        return out.flush();
+    }
     for r in Reason::ALL {
         let i = r.info();
         let (pb, pa, _) = i.permanent();

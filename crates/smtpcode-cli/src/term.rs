@@ -38,6 +38,20 @@ pub fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// [`clean`], then at most `n` characters, the last ones (the first one `…` when cut): the
+/// end of a path says the most.
+pub fn clip_start(s: &str, n: usize) -> String {
+    let s = clean(s);
+    let len = s.chars().count();
+    if len <= n {
+        s.into_owned()
+    } else {
+        std::iter::once('…')
+            .chain(s.chars().skip(len + 1 - n.max(1)))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +65,7 @@ mod tests {
         assert!(matches!(clean("plain text"), Cow::Borrowed(_)));
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(clip("a\tb", 4), "a b");
+        assert_eq!(clip_start("/tmp/a/b.txt", 6), "…b.txt");
+        assert_eq!(clip_start("b.txt", 6), "b.txt");
     }
 }
