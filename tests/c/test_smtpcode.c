@@ -198,7 +198,7 @@ static void test_enum_names(void) {
     check_names(smtpcode_reason_str, SMTPCODE_REASON_NONE);
     check_names(smtpcode_action_str, SMTPCODE_ACTION_CHECK_ROUTING);
     check_names(smtpcode_command_str, SMTPCODE_COMMAND_END_OF_DATA);
-    check_names(smtpcode_basis_str, SMTPCODE_BASIS_LOG_STATUS);
+    check_names(smtpcode_basis_str, SMTPCODE_BASIS_DSN_ACTION);
     check_names(smtpcode_code_status_str, SMTPCODE_CODE_STATUS_NOT_SMTP);
 
     CHECK(streq(smtpcode_outcome_str(SMTPCODE_OUTCOME_PERMANENT), "permanent"));

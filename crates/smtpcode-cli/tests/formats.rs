@@ -251,21 +251,23 @@ fn the_summary_counts_no_reply_apart_in_every_format() {
     }
 }
 
+/// The subcommands the completions and manual pages must name.
+const SUBCOMMANDS: [&str; 8] = [
+    "explain",
+    "classify",
+    "codes",
+    "reasons",
+    "bounce",
+    "logs",
+    "completions",
+    "man",
+];
+
 #[test]
 fn completions_for_each_shell_name_every_subcommand() {
-    let subcommands = [
-        "explain",
-        "classify",
-        "codes",
-        "reasons",
-        "bounce",
-        "logs",
-        "completions",
-        "man",
-    ];
     for shell in ["bash", "zsh", "fish"] {
         let script = text(&ok(&["completions", shell]));
-        for sub in subcommands {
+        for sub in SUBCOMMANDS {
             assert!(script.contains(sub), "{shell}: {sub}");
         }
         assert!(
@@ -292,16 +294,7 @@ fn completions_for_each_shell_name_every_subcommand() {
 fn the_manual_pages_are_roff_with_every_subcommand() {
     let page = text(&ok(&["man"]));
     assert!(page.contains("\n.TH smtpcode 1 "), "{page}");
-    for sub in [
-        "explain",
-        "classify",
-        "codes",
-        "reasons",
-        "bounce",
-        "logs",
-        "completions",
-        "man",
-    ] {
+    for sub in SUBCOMMANDS {
         assert!(page.contains(&format!("smtpcode\\-{sub}(1)")), "{sub}");
         let sub_page = text(&ok(&["man", sub]));
         assert!(
