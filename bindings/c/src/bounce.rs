@@ -150,8 +150,9 @@ pub struct smtpcode_bounce_recipient {
     pub command: u32,
     /// The classification of the diagnostic with the command as context: what
     /// `smtpcode_classify()` gives. For feedback reports, auto-replies and recipients
-    /// without any diagnostic or status, the classification of nothing (outcome unknown,
-    /// bounce none).
+    /// without any diagnostic, status or action, the classification of nothing (outcome and
+    /// bounce unknown). A recipient whose action is `failed` while its diagnostic is
+    /// temporary or missing is a final failure (basis `SMTPCODE_BASIS_DSN_ACTION`).
     pub classification: smtpcode_classification,
 }
 

@@ -1,8 +1,8 @@
 //! Records from one field list. [`py_record!`] takes a record's fields once, each with its
 //! docstring, its conversion from the core value and its place in `repr`, and writes the
-//! class: the constructor (`Record(**r.to_dict()) == r`), the getters, `to_dict()` (the keys
-//! and plain values of the command's JSON), pickling and `__repr__`. [`Field`] says how each
-//! type of field converts to and from Python.
+//! class: the constructor (`Record(**r.to_dict()) == r` for a record without nested ones),
+//! the getters, `to_dict()` (the keys and plain values of the command's JSON), pickling and
+//! `__repr__`. [`Field`] says how each type of field converts to and from Python.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -27,7 +27,7 @@ pub(crate) fn repr_str(py: Python<'_>, s: &str) -> String {
 pub(crate) trait Field: Sized {
     /// The attribute's value (enums as their members).
     fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>>;
-    /// The value in `to_dict()` and pickles (enums as their snake_case names).
+    /// The value in `to_dict()` (enums as their snake_case names, nested records as dicts).
     fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.get(py)
     }

@@ -524,8 +524,9 @@ class BounceRecipient:
     @property
     def classification(self) -> Classification:
         """The classification of the diagnostic. For feedback reports, auto-replies and
-        recipients without any diagnostic or status, the classification of nothing
-        (outcome and bounce unknown)."""
+        recipients without any diagnostic, status or action, the classification of nothing
+        (outcome and bounce unknown). A recipient whose action is failed while its
+        diagnostic is temporary or missing is a final failure (basis dsn_action)."""
     def to_dict(self) -> dict[str, Any]:
         """The fields as plain values, with the keys of ``smtpcode bounce --format json``:
         recipient, original_recipient, dsn_action, status, remote_mta, diagnostic_type,

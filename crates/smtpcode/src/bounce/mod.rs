@@ -262,8 +262,10 @@ pub struct Recipient {
     /// The SMTP command that got the reply, when the MTA says which.
     pub command: Option<Command>,
     /// The classification of the diagnostic (with the command as context). For feedback
-    /// reports and auto-replies, and for recipients without any diagnostic or status, it is
-    /// the classification of nothing: outcome and bounce unknown.
+    /// reports, auto-replies and recipients without any diagnostic, status or action, it is
+    /// the classification of nothing: outcome and bounce unknown. A recipient whose action
+    /// is `failed` while its diagnostic is temporary or missing is a final failure (basis
+    /// `dsn_action`).
     pub classification: Classification,
 }
 
