@@ -443,8 +443,8 @@ enum smtpcode_basis
    */
   SMTPCODE_BASIS_LOG_STATUS = 9,
   /**
-   * The action of a delivery status notification decided over its status code: a
-   * recipient `failed` with a temporary status is one the MTA gave up on (expired).
+   * The action of a delivery status notification decided over its diagnostic: a
+   * recipient `failed` with a temporary (or no) diagnostic is a final failure.
    */
   SMTPCODE_BASIS_DSN_ACTION = 10,
 };

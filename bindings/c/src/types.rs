@@ -277,8 +277,8 @@ pub enum smtpcode_basis {
     Nothing = 8,
     /// The status a mail log wrote for the delivery decided over the text.
     LogStatus = 9,
-    /// The action of a delivery status notification decided over its status code: a
-    /// recipient `failed` with a temporary status is one the MTA gave up on (expired).
+    /// The action of a delivery status notification decided over its diagnostic: a
+    /// recipient `failed` with a temporary (or no) diagnostic is a final failure.
     DsnAction = 10,
 }
 mirror!(smtpcode_basis <- smtpcode::Basis {

@@ -37,8 +37,8 @@ named_enum! {
         /// The status a mail log wrote for the delivery (`status=expired`, `status=sent`)
         /// decided over the text ([`log`](crate::log)).
         LogStatus = "log_status",
-        /// The action of a delivery status notification decided over its status code: a
-        /// recipient `failed` with a temporary status is one the MTA gave up on (expired).
+        /// The action of a delivery status notification decided over its diagnostic: a
+        /// recipient `failed` with a temporary (or no) diagnostic is a final failure.
         DsnAction = "dsn_action",
     }
 }
