@@ -451,7 +451,7 @@ fn classify(
                 line_no += 1;
                 let c: Classification = classifier.classify_with(&buf[..], ctx);
                 if opts.summary {
-                    counts.add(&c, &buf);
+                    counts.add(&c);
                 } else {
                     writer.record(&mut out, file, Some(line_no), &c, &buf, truncated)?;
                 }

@@ -34,7 +34,7 @@ pub fn is_no_reply(c: &Classification) -> bool {
 
 /// Why a line gave no information, if it gave none.
 fn error_of(c: &Classification, input: &[u8]) -> Option<&'static str> {
-    if c.code().is_some() || c.enhanced().is_some() || c.reason() != Reason::Undetermined {
+    if !is_no_reply(c) {
         None
     } else if input.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
         Some("empty line")
@@ -210,8 +210,6 @@ pub struct Summary {
     lines: u64,
     with_code: u64,
     with_provider: u64,
-    /// Lines that are no reply ([`is_no_reply`]), counted apart from the bounces.
-    no_reply: u64,
     reasons: BTreeMap<Reason, u64>,
     bounces: BTreeMap<&'static str, u64>,
     outcomes: BTreeMap<Outcome, u64>,
@@ -222,13 +220,10 @@ pub struct Summary {
 pub const NO_REPLY: &str = "no_reply";
 
 impl Summary {
-    pub fn add(&mut self, c: &Classification, _input: &[u8]) {
+    pub fn add(&mut self, c: &Classification) {
         self.lines += 1;
         if c.code().is_some() || c.enhanced().is_some() {
             self.with_code += 1;
-        }
-        if is_no_reply(c) {
-            self.no_reply += 1;
         }
         if let Some(p) = c.provider() {
             self.with_provider += 1;
@@ -239,13 +234,21 @@ impl Summary {
         *self.outcomes.entry(c.outcome()).or_default() += 1;
     }
 
+    /// Lines that are no reply ([`is_no_reply`]): the bounce section's `unknown`.
+    fn no_reply(&self) -> u64 {
+        self.bounces
+            .get(Bounce::Unknown.as_str())
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The totals, in the order they are printed.
     fn totals(&self) -> [(&'static str, u64); 4] {
         [
             ("lines", self.lines),
             ("with_code", self.with_code),
             ("with_provider", self.with_provider),
-            (NO_REPLY, self.no_reply),
+            (NO_REPLY, self.no_reply()),
         ]
     }
 
@@ -322,7 +325,10 @@ impl Summary {
                 writeln!(
                     out,
                     "lines: {}  with a code: {}  with a known provider: {}  no reply: {}",
-                    self.lines, self.with_code, self.with_provider, self.no_reply
+                    self.lines,
+                    self.with_code,
+                    self.with_provider,
+                    self.no_reply()
                 )?;
                 for (title, rows) in self.sections() {
                     writeln!(out, "\n{title}:")?;

@@ -298,37 +298,7 @@ fn escape_sequences_do_not_reach_the_terminal() {
 fn a_closed_pipe_ends_quietly() {
     let input = "550 5.1.1 User unknown\n".repeat(200_000);
     for format in ["json", "tsv", "table"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
-            .args(["classify", "--format", format])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut pipe = child.stdin.take().unwrap();
-        let data = input.clone();
-        let writer = std::thread::spawn(move || {
-            let _ = pipe.write_all(data.as_bytes());
-        });
-        // Read one line, then close the pipe, like `| head -1`.
-        let mut stdout = child.stdout.take().unwrap();
-        let mut first = [0u8; 64];
-        let n = std::io::Read::read(&mut stdout, &mut first).unwrap();
-        assert!(n > 0);
-        drop(stdout);
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap();
-        assert!(
-            out.status.success(),
-            "{format}: {:?} {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            out.stderr.is_empty(),
-            "{format}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::closed_pipe_ends_quietly(&["classify", "--format", format], input.as_bytes());
     }
 }
 

@@ -367,30 +367,7 @@ fn a_closed_pipe_ends_quietly() {
         &["logs", "--format", "csv", "-"],
         &["logs", "--all", "-"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut pipe = child.stdin.take().unwrap();
-        let data = input.clone();
-        let writer = std::thread::spawn(move || {
-            let _ = pipe.write_all(data.as_bytes());
-        });
-        let mut stdout = child.stdout.take().unwrap();
-        let mut first = [0u8; 64];
-        assert!(stdout.read(&mut first).unwrap() > 0);
-        drop(stdout);
-        let out = child.wait_with_output().unwrap();
-        writer.join().unwrap();
-        assert!(out.status.success(), "{args:?}: {:?}", out.status);
-        assert!(
-            out.stderr.is_empty(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::closed_pipe_ends_quietly(args, input.as_bytes());
     }
 }
 

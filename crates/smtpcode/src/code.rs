@@ -186,19 +186,12 @@ impl serde::Serialize for ReplyCode {
 }
 
 #[cfg(feature = "schema")]
-impl schemars::JsonSchema for ReplyCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ReplyCode".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "A basic SMTP reply code (RFC 5321 §4.2): three digits, the first 2 to 5.",
-            "type": "integer",
-            "minimum": 200,
-            "maximum": 599
-        })
-    }
-}
+crate::macros::json_schema!(ReplyCode, "ReplyCode", {
+    "description": "A basic SMTP reply code (RFC 5321 §4.2): three digits, the first 2 to 5.",
+    "type": "integer",
+    "minimum": 200,
+    "maximum": 599
+});
 
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ReplyCode {

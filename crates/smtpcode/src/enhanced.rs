@@ -135,18 +135,11 @@ impl serde::Serialize for EnhancedCode {
 }
 
 #[cfg(feature = "schema")]
-impl schemars::JsonSchema for EnhancedCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "EnhancedCode".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "An enhanced status code (RFC 3463 §2): class.subject.detail, the class 2, 4 or 5, subject and detail 0 to 999.",
-            "type": "string",
-            "pattern": "^[245]\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})$"
-        })
-    }
-}
+crate::macros::json_schema!(EnhancedCode, "EnhancedCode", {
+    "description": "An enhanced status code (RFC 3463 §2): class.subject.detail, the class 2, 4 or 5, subject and detail 0 to 999.",
+    "type": "string",
+    "pattern": "^[245]\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})$"
+});
 
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for EnhancedCode {

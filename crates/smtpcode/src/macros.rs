@@ -70,3 +70,21 @@ pub(crate) fn normalize_name<'b>(s: &str, buf: &'b mut [u8; 32]) -> &'b str {
     // Only ASCII bytes were changed, so the bytes are still UTF-8.
     std::str::from_utf8(&buf[..b.len()]).unwrap_or("")
 }
+
+/// The JSON Schema (`schemars::JsonSchema`) of a type whose serde form is written by hand:
+/// its name and its schema, as `schemars::json_schema!` takes it.
+#[cfg(feature = "schema")]
+macro_rules! json_schema {
+    ($ty:ty, $name:literal, $schema:tt) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!($schema)
+            }
+        }
+    };
+}
+#[cfg(feature = "schema")]
+pub(crate) use json_schema;

@@ -98,19 +98,11 @@ impl serde::Serialize for Provider {
 }
 
 #[cfg(feature = "schema")]
-impl schemars::JsonSchema for Provider {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Provider".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let names: Vec<&str> = providers().map(|p| p.name()).collect();
-        schemars::json_schema!({
-            "description": "The stable id of a known mail provider (data/providers.tsv).",
-            "type": "string",
-            "enum": names
-        })
-    }
-}
+crate::macros::json_schema!(Provider, "Provider", {
+    "description": "The stable id of a known mail provider (data/providers.tsv).",
+    "type": "string",
+    "enum": providers().map(|p| p.name()).collect::<Vec<_>>()
+});
 
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for Provider {

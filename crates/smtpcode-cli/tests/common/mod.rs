@@ -1,12 +1,13 @@
 //! Running the `smtpcode` command in the tests.
 #![allow(dead_code)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Command, Output, Stdio};
+use std::thread::JoinHandle;
 
-/// Runs the command with `args`, writing `stdin` to it from another thread (the command
-/// answers while it reads).
-pub fn smtpcode(args: &[&str], stdin: &[u8]) -> Output {
+/// Starts the command with `args` and a thread writing `stdin` to it (the command answers
+/// while it reads).
+fn start(args: &[&str], stdin: &[u8]) -> (Child, JoinHandle<()>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
         .args(args)
         .stdin(Stdio::piped())
@@ -19,9 +20,38 @@ pub fn smtpcode(args: &[&str], stdin: &[u8]) -> Output {
     let writer = std::thread::spawn(move || {
         let _ = pipe.write_all(&input);
     });
+    (child, writer)
+}
+
+/// Runs the command with `args` and `stdin`, to its end.
+pub fn smtpcode(args: &[&str], stdin: &[u8]) -> Output {
+    let (child, writer) = start(args, stdin);
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
     out
+}
+
+/// Runs the command, reads the start of its output and closes it, like `| head -1`: the
+/// run must end quietly, with status 0 and nothing on standard error.
+pub fn closed_pipe_ends_quietly(args: &[&str], stdin: &[u8]) {
+    let (mut child, writer) = start(args, stdin);
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    assert!(stdout.read(&mut first).unwrap() > 0, "{args:?}");
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// [`smtpcode`] with no input, which must succeed.

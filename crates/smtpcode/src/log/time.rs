@@ -122,18 +122,11 @@ impl fmt::Display for LogTime {
 }
 
 #[cfg(feature = "schema")]
-impl schemars::JsonSchema for LogTime {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "LogTime".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({
-            "description": "A log time as ISO 8601: date and time, fractional seconds when the log gives them, and the UTC offset only when the log gives one (a local time otherwise).",
-            "type": "string",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([+-][0-9]{2}:[0-9]{2})?$"
-        })
-    }
-}
+crate::macros::json_schema!(LogTime, "LogTime", {
+    "description": "A log time as ISO 8601: date and time, fractional seconds when the log gives them, and the UTC offset only when the log gives one (a local time otherwise).",
+    "type": "string",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([+-][0-9]{2}:[0-9]{2})?$"
+});
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for LogTime {
