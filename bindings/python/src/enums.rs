@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyModule, PyTuple};
 use smtpcode::bounce::{DsnAction, Format, Kind};
+use smtpcode::log::{Mta, Status};
 use smtpcode::{Action, Basis, Bounce, Command, Outcome, Reason};
 
 use crate::errors;
@@ -22,6 +23,8 @@ struct Members {
     bounce_kind: Vec<Py<PyAny>>,
     dsn_action: Vec<Py<PyAny>>,
     bounce_format: Vec<Py<PyAny>>,
+    log_status: Vec<Py<PyAny>>,
+    log_format: Vec<Py<PyAny>>,
 }
 
 static MEMBERS: PyOnceLock<Members> = PyOnceLock::new();
@@ -53,6 +56,8 @@ fn members(py: Python<'_>) -> PyResult<&Members> {
             bounce_kind: load("BounceKind", Kind::ALL.len())?,
             dsn_action: load("DsnAction", DsnAction::ALL.len())?,
             bounce_format: load("BounceFormat", Format::ALL.len())?,
+            log_status: load("LogStatus", Status::ALL.len())?,
+            log_format: load("LogFormat", Mta::ALL.len())?,
         })
     })
 }
@@ -108,6 +113,8 @@ py_enum! {
     Kind => bounce_kind,
     DsnAction => dsn_action,
     Format => bounce_format,
+    Status => log_status,
+    Mta => log_format,
 }
 
 /// The snake_case names of `E`, in order, as a tuple (the module constants `*_NAMES`).

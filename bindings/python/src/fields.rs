@@ -10,6 +10,7 @@ use std::sync::Arc;
 use pyo3::IntoPyObjectExt;
 use pyo3::PyClass;
 use pyo3::prelude::*;
+use smtpcode::log::LogTime;
 use smtpcode::{EnhancedCode, Provider, ReplyCode};
 
 use crate::enums::PyEnum;
@@ -95,6 +96,90 @@ impl Field for Arc<str> {
     }
     fn repr(&self, py: Python<'_>) -> String {
         repr_str(py, self)
+    }
+}
+
+/// A count or a line number.
+impl Field for u64 {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.into_py_any(py)
+    }
+    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+        if obj.is_instance_of::<pyo3::types::PyBool>() {
+            return Err(errors::wrong_type(obj, what, "an int"));
+        }
+        let Ok(n) = obj.cast::<pyo3::types::PyInt>() else {
+            return Err(errors::wrong_type(obj, what, "an int"));
+        };
+        n.extract().map_err(|_| {
+            errors::SmtpCodeError::new_err(format!("{what}: {n} is not a count (0 to 2**64-1)"))
+        })
+    }
+    fn repr(&self, _: Python<'_>) -> String {
+        self.to_string()
+    }
+}
+
+/// `datetime.datetime`, `datetime.timezone` and `datetime.timedelta`, imported once (the limited API has no
+/// native datetime types).
+#[allow(clippy::type_complexity)]
+static DATETIME: pyo3::sync::PyOnceLock<(Py<PyAny>, Py<PyAny>, Py<PyAny>)> =
+    pyo3::sync::PyOnceLock::new();
+
+/// A log time: a `datetime` as an attribute (aware when the log gives an offset; `None`
+/// when Python's `datetime` cannot hold it: a year before 1, an offset of a day or more),
+/// its ISO 8601 text (the command's) in dicts and pickles.
+impl Field for LogTime {
+    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let (datetime, timezone, timedelta) = DATETIME.get_or_try_init(py, || -> PyResult<_> {
+            let m = py.import("datetime")?;
+            let class = |name| m.getattr(name).map(Bound::unbind);
+            Ok((class("datetime")?, class("timezone")?, class("timedelta")?))
+        })?;
+        let c = self.civil();
+        let tz = match self.offset() {
+            None => py.None(),
+            Some(o) => {
+                let delta = timedelta.call1(py, (0, o.seconds()))?;
+                match timezone.call1(py, (delta,)) {
+                    Ok(tz) => tz,
+                    Err(_) => return Ok(py.None()),
+                }
+            }
+        };
+        let args = (
+            c.year(),
+            c.month(),
+            c.day(),
+            c.hour(),
+            c.minute(),
+            c.second(),
+            c.subsec_nanosecond() / 1000,
+            tz,
+        );
+        Ok(datetime.call1(py, args).unwrap_or_else(|_| py.None()))
+    }
+    fn plain(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.to_string().into_py_any(py)
+    }
+    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+        let text = if obj.is_instance_of::<pyo3::types::PyString>() {
+            errors::string_arg(obj, what)?
+        } else if obj.hasattr("isoformat")? && obj.hasattr("hour")? {
+            obj.call_method0("isoformat")?.extract::<String>()?
+        } else {
+            return Err(errors::wrong_type(
+                obj,
+                what,
+                "a datetime or an ISO 8601 str",
+            ));
+        };
+        LogTime::parse(&text).ok_or_else(|| {
+            errors::SmtpCodeError::new_err(format!("{what}: {text:?} is not an ISO 8601 time"))
+        })
+    }
+    fn repr(&self, py: Python<'_>) -> String {
+        repr_str(py, &self.to_string())
     }
 }
 
@@ -333,16 +418,24 @@ impl<T: Field> Field for Option<T> {
 /// The class is a frozen pyclass of the module `smtpcode`, named `"Reply"`, compared and
 /// hashed by its fields. `always` fields are always in `repr`, `set` ones only when set (not
 /// `None`, `False` or empty), `hidden` ones never (long texts). `field as "key"` gives the
-/// key of `to_dict()` when the attribute's name differs (`from_ as "from"`). Without the
+/// key of `to_dict()` when the attribute's name differs (`from_ as "from"`); `flatten` after
+/// the `repr` choice puts a nested record's keys at the top level of `to_dict()`, as the
+/// core's `#[serde(flatten)]` does. Without the
 /// `from ... as ...` clause (and the `= expr` of each field), the conversion from the core
 /// value is written by hand.
 macro_rules! py_record {
     (@key $field:ident) => { stringify!($field) };
     (@key $field:ident $key:literal) => { $key };
+    (@put $d:ident, $py:ident, $v:expr, $key:expr;) => {
+        $d.set_item(pyo3::types::PyString::intern($py, $key), $v.plain($py)?)?;
+    };
+    (@put $d:ident, $py:ident, $v:expr, $key:expr; flatten) => {
+        $d.update($v.plain($py)?.bind($py).cast::<pyo3::types::PyMapping>()?)?;
+    };
     (
         $(#[$meta:meta])*
         pub struct $name:ident ($py:literal) from $core:ty as $c:ident {
-            $( $(#[doc = $doc:literal])* $field:ident $(as $key:literal)?: $ty:ty = $from:expr, $show:ident; )+
+            $( $(#[doc = $doc:literal])* $field:ident $(as $key:literal)?: $ty:ty = $from:expr, $show:ident $($flat:ident)?; )+
         }
         methods { $($methods:tt)* }
     ) => {
@@ -355,7 +448,7 @@ macro_rules! py_record {
         $crate::fields::py_record! {
             $(#[$meta])*
             pub struct $name ($py) {
-                $( $(#[doc = $doc])* $field $(as $key)?: $ty, $show; )+
+                $( $(#[doc = $doc])* $field $(as $key)?: $ty, $show $($flat)?; )+
             }
             methods { $($methods)* }
         }
@@ -363,7 +456,7 @@ macro_rules! py_record {
     (
         $(#[$meta:meta])*
         pub struct $name:ident ($py:literal) {
-            $( $(#[doc = $doc:literal])* $field:ident $(as $key:literal)?: $ty:ty, $show:ident; )+
+            $( $(#[doc = $doc:literal])* $field:ident $(as $key:literal)?: $ty:ty, $show:ident $($flat:ident)?; )+
         }
         methods { $($methods:tt)* }
     ) => {
@@ -371,7 +464,7 @@ macro_rules! py_record {
         #[pyclass(module = "smtpcode", name = $py, frozen, eq, hash)]
         #[derive(PartialEq, Eq, Hash)]
         pub struct $name {
-            $( $field: $ty, )+
+            $( pub(crate) $field: $ty, )+
         }
 
         impl $crate::fields::Record for $name {
@@ -412,10 +505,9 @@ macro_rules! py_record {
                 use $crate::fields::Field;
                 let d = pyo3::types::PyDict::new(py);
                 $(
-                    d.set_item(
-                        pyo3::types::PyString::intern(py, $crate::fields::py_record!(@key $field $($key)?)),
-                        self.$field.plain(py)?,
-                    )?;
+                    $crate::fields::py_record!(
+                        @put d, py, self.$field, $crate::fields::py_record!(@key $field $($key)?); $($flat)?
+                    );
                 )+
                 Ok(d)
             }
@@ -428,6 +520,31 @@ macro_rules! py_record {
                 let r = slf.get();
                 let args = pyo3::types::PyTuple::new(py, [ $( r.$field.pickle(py)?, )+ ])?;
                 Ok((slf.get_type(), args))
+            }
+
+            /// A copy with the fields named changed (`copy.replace(record, field=value)`
+            /// from Python 3.13).
+            #[pyo3(signature = (**changes))]
+            fn __replace__<'py>(
+                slf: &Bound<'py, Self>,
+                changes: Option<&Bound<'py, pyo3::types::PyDict>>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                use $crate::fields::Field;
+                let py = slf.py();
+                let r = slf.get();
+                let args = pyo3::types::PyDict::new(py);
+                $( args.set_item(stringify!($field), r.$field.pickle(py)?)?; )+
+                if let Some(changes) = changes {
+                    for (k, v) in changes.iter() {
+                        if !args.contains(&k)? {
+                            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                                "{}.__replace__() got an unexpected keyword argument {}", $py, k.repr()?
+                            )));
+                        }
+                        args.set_item(k, v)?;
+                    }
+                }
+                slf.get_type().call((), Some(&args))
             }
 
             pub(crate) fn __repr__(&self, py: Python<'_>) -> String {

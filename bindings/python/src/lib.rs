@@ -351,9 +351,11 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     m.add_function(wrap_pyfunction!(classifier::_classifier_from_text, m)?)?;
     m.add_function(wrap_pyfunction!(_canonical_name, m)?)?;
-    m.add_function(wrap_pyfunction!(log::_suppression_list, m)?)?;
+    m.add_function(wrap_pyfunction!(log::suppression_list, m)?)?;
     m.add_class::<log::PyLogReader>()?;
     m.add_class::<log::PyLogFile>()?;
+    m.add_class::<log::PyLogEvent>()?;
+    m.add_class::<log::PySuppression>()?;
     m.add_class::<classifier::PyClassifier>()?;
     m.add_class::<PyClassification>()?;
     m.add_class::<PyReply>()?;
@@ -394,11 +396,8 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BOUNCE_FORMAT_NAMES", enums::names::<Format>(py)?)?;
     m.add(
         "LOG_STATUS_NAMES",
-        PyTuple::new(py, smtpcode::log::Status::ALL.iter().map(|v| v.as_str()))?,
+        enums::names::<smtpcode::log::Status>(py)?,
     )?;
-    m.add(
-        "LOG_FORMAT_NAMES",
-        PyTuple::new(py, smtpcode::log::Mta::ALL.iter().map(|v| v.as_str()))?,
-    )?;
+    m.add("LOG_FORMAT_NAMES", enums::names::<smtpcode::log::Mta>(py)?)?;
     Ok(())
 }

@@ -1,21 +1,25 @@
 //! Mail logs for Python (`smtpcode.read_log`, `smtpcode.suppression_list`): the native
-//! half. `_LogReader` turns batches of lines into event tuples with the GIL released (the
-//! core crate's `smtpcode::log::LogReader`); `_LogFile` reads a log file's lines, gzip and
-//! zstd decompressed, in bounded memory; `_suppression_list` is the core's suppression
-//! list over the fields of events. The frozen records (`LogEvent`, `Suppression`) and the
-//! iteration are in `smtpcode/_log.py`; every decision is the core crate's.
+//! half. The records `LogEvent` and `Suppression` (one field list each, the core's);
+//! `_LogReader` turns batches of lines into events with the GIL released (the core crate's
+//! `smtpcode::log::LogReader`); `_LogFile` reads a log file's lines, gzip and zstd
+//! decompressed, in bounded memory; `suppression_list` is the core's suppression list over
+//! events and bounce recipients. The iteration is in `smtpcode/_log.py`; every decision is the core
+//! crate's.
 
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Mutex;
 
-use pyo3::IntoPyObjectExt;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyTuple};
-use smtpcode::log::{Bounced, Event, LogReader, LogTime, Mta, Status, SuppressionList};
-use smtpcode::{Bounce, Reason};
+use pyo3::types::{PyBytes, PyList};
+use smtpcode::log::{
+    Bounced, Event, LogReader, LogTime, Mta, Status, Suppression, SuppressionList,
+};
+use smtpcode::{Reason, ReplyCode};
 
+use crate::bounce::PyBounceRecipient;
 use crate::classifier::PyClassifier;
 use crate::errors;
+use crate::fields::{Shared, py_record};
 use crate::records::PyClassification;
 
 /// The longest line kept whole, the command's; the rest of a longer line is dropped, its
@@ -28,47 +32,109 @@ pub struct PyLogReader {
     inner: LogReader,
 }
 
-/// `(year, month, day, hour, minute, second, microsecond, utc offset in seconds or None)`.
-type TimeParts = (i16, i8, i8, i8, i8, i8, i32, Option<i32>);
-
-fn time_parts(t: &LogTime) -> TimeParts {
-    let c = t.civil();
-    (
-        c.year(),
-        c.month(),
-        c.day(),
-        c.hour(),
-        c.minute(),
-        c.second(),
-        c.subsec_nanosecond() / 1000,
-        t.offset().map(|o| o.seconds()),
-    )
+py_record! {
+    /// One delivery event of a mail log (`smtpcode::log::Event`): one recipient, one attempt
+    /// (or one inbound refusal), with the source and line it was read from. `classification`
+    /// is the reply's, with everything the line tells (the command answered, the log's
+    /// status: `sent` is success whatever the text says, `expired` is `Reason.EXPIRED`).
+    /// `to_dict()` has the keys of `smtpcode logs --format json` (the classification's at
+    /// the top level).
+    pub struct PyLogEvent ("LogEvent") {
+        /// The source: a path, `"<file>"` or `"<lines>"`.
+        file: String, always;
+        /// The line number in the source, from 1.
+        line: u64, always;
+        /// The format of the line: a `LogFormat`.
+        mta: Mta, always;
+        /// The time as the line writes it.
+        time: Option<String>, set;
+        /// The time read, as a `datetime` (aware when the log gives an offset; `None` for
+        /// traditional syslog times without `year=`, and for a time `datetime` cannot hold).
+        timestamp: Option<LogTime>, hidden;
+        /// The host that wrote the line (syslog's host name).
+        host: Option<String>, hidden;
+        /// The program that wrote the line (`postfix/smtp`).
+        program: Option<String>, hidden;
+        /// The queue or message id.
+        queue_id: Option<String>, set;
+        /// The recipient (after aliasing, where the MTA says).
+        recipient: Option<String>, always;
+        /// The original recipient, when it differs.
+        original_recipient: Option<String>, hidden;
+        /// The envelope sender (`""` is the null sender), from the line or joined by queue id.
+        sender: Option<String>, hidden;
+        /// The remote host: the relay a delivery went to, or the client an inbound refusal
+        /// answered.
+        relay: Option<String>, hidden;
+        /// The client's HELO name, for an inbound refusal.
+        helo: Option<String>, hidden;
+        /// What the log says happened: a `LogStatus`.
+        status: Status, always;
+        /// A Postfix address-verification probe, not a delivery of a message.
+        probe: bool, set;
+        /// The enhanced status code the log gives in a field of its own (`dsn=`).
+        dsn: Option<String>, hidden;
+        /// The reply or reason, as the log writes it.
+        text: String, hidden;
+        /// The line was cut before its end.
+        truncated: bool, set;
+        /// For an expiry: the reason the text gives (why the message kept failing).
+        cause: Option<Reason>, set;
+        /// The reply's classification.
+        classification: Shared<PyClassification>, always flatten;
+    }
+    methods {}
 }
 
-/// The fields of an event, in the order of `LogEvent`'s after `file` and `line`.
-fn event_tuple<'py>(py: Python<'py>, e: Event) -> PyResult<Bound<'py, PyTuple>> {
-    let c: PyClassification = e.classification.into();
-    let items: Vec<Py<PyAny>> = vec![
-        e.mta.as_str().into_py_any(py)?,
-        e.time.into_py_any(py)?,
-        e.timestamp.as_ref().map(time_parts).into_py_any(py)?,
-        e.host.into_py_any(py)?,
-        e.program.into_py_any(py)?,
-        e.queue_id.into_py_any(py)?,
-        e.recipient.into_py_any(py)?,
-        e.original_recipient.into_py_any(py)?,
-        e.sender.into_py_any(py)?,
-        e.relay.into_py_any(py)?,
-        e.helo.into_py_any(py)?,
-        e.status.as_str().into_py_any(py)?,
-        e.probe.into_py_any(py)?,
-        e.dsn.into_py_any(py)?,
-        e.text.into_py_any(py)?,
-        e.truncated.into_py_any(py)?,
-        e.cause.map(|r| r.as_str()).into_py_any(py)?,
-        c.into_py_any(py)?,
-    ];
-    PyTuple::new(py, items)
+impl PyLogEvent {
+    fn from_core(py: Python<'_>, file: &str, line: u64, e: Event) -> PyResult<Self> {
+        Ok(PyLogEvent {
+            file: file.to_owned(),
+            line,
+            mta: e.mta,
+            time: e.time,
+            timestamp: e.timestamp,
+            host: e.host,
+            program: e.program,
+            queue_id: e.queue_id,
+            recipient: e.recipient,
+            original_recipient: e.original_recipient,
+            sender: e.sender,
+            relay: e.relay,
+            helo: e.helo,
+            status: e.status,
+            probe: e.probe,
+            dsn: e.dsn,
+            text: e.text,
+            truncated: e.truncated,
+            cause: e.cause,
+            classification: Shared(Py::new(py, PyClassification::from(e.classification))?),
+        })
+    }
+}
+
+py_record! {
+    /// One address to stop sending to (`smtpcode::log::Suppression`): its hard bounces
+    /// counted, and the last one's time, reason, codes and text.
+    pub struct PySuppression ("Suppression") from Suppression as s {
+        /// The address, in lower case.
+        address: String = s.address, always;
+        /// How many hard bounces it had.
+        count: u64 = s.count, always;
+        /// The time of the last one, as written.
+        last_time: Option<String> = s.last_time, always;
+        /// The time of the last one, as a `datetime` (see `LogEvent.timestamp`).
+        last_timestamp: Option<LogTime> = s.last_timestamp, hidden;
+        /// The reason of the last one: a `Reason`.
+        reason: Reason = s.reason, always;
+        /// Its reply code.
+        code: Option<ReplyCode> = s.code.and_then(ReplyCode::new), always;
+        /// Its enhanced status code.
+        enhanced: Option<String> = s.enhanced, always;
+        /// Its reply text.
+        text: String = s.text, hidden;
+    }
+    methods {}
 }
 
 #[pymethods]
@@ -101,13 +167,14 @@ impl PyLogReader {
         self.inner.new_input();
     }
 
-    /// Reads `lines` (bytes, without line endings), numbered from `first`: a list of
-    /// `(line number, problem or None, [event tuples])` for the lines that gave events or
-    /// have a problem. A line longer than 1 MiB is read up to there: its events are marked
+    /// Reads `lines` (bytes, without line endings) of the source `file`, numbered from
+    /// `first`: a list of `(line number, problem or None, [LogEvent])` for the lines that
+    /// gave events or have a problem. A line longer than 1 MiB is read up to there: its events are marked
     /// truncated and the problem says so. The lines are read with the GIL released.
     fn read_lines<'py>(
         &mut self,
         py: Python<'py>,
+        file: &str,
         lines: Vec<Vec<u8>>,
         first: u64,
     ) -> PyResult<Bound<'py, PyList>> {
@@ -142,7 +209,7 @@ impl PyLogReader {
         for (n, problem, ev) in results {
             let events = PyList::empty(py);
             for e in ev {
-                events.append(event_tuple(py, e)?)?;
+                events.append(PyLogEvent::from_core(py, file, n, e)?)?;
             }
             list.append((n, problem, events))?;
         }
@@ -286,61 +353,58 @@ impl BufRead for Failed {
     fn consume(&mut self, _: usize) {}
 }
 
-/// One delivery's fields for the suppression list: `(recipient, status, bounce, reason,
-/// code, enhanced, time, timestamp as ISO 8601, text)`.
-type Fields = (
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<u16>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-);
-
-/// The core crate's suppression list over the fields of deliveries: a list of
-/// `(address, count, last_time, last_timestamp as ISO 8601, reason, code, enhanced, text)`,
-/// sorted by address.
+/// The addresses to stop sending to, sorted: each recipient of a hard bounce of outgoing
+/// mail (inbound refusals do not count), once, with the count and the last bounce's time,
+/// reason and text (the core crate's SuppressionList). Takes LogEvent records and the
+/// BounceRecipient records of parse_bounce reports, in any iterable.
 #[pyfunction]
-pub fn _suppression_list<'py>(
+pub fn suppression_list<'py>(
     py: Python<'py>,
-    deliveries: Vec<Fields>,
+    events: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
+    const WHAT: &str = "suppression_list()";
+    const WANT: &str = "an iterable of LogEvent or BounceRecipient";
+    if events.is_instance_of::<pyo3::types::PyString>() {
+        return Err(errors::wrong_type(events, WHAT, WANT));
+    }
     let mut list = SuppressionList::new();
-    for (recipient, status, bounce, reason, code, enhanced, time, ts, text) in &deliveries {
-        let Some(recipient) = recipient else { continue };
-        let status: Option<Status> = match status {
-            Some(s) => Some(s.parse().map_err(errors::unknown_name)?),
-            None => None,
+    let iter = events
+        .try_iter()
+        .map_err(|_| errors::wrong_type(events, WHAT, WANT))?;
+    for item in iter {
+        let item = item?;
+        let (recipient, status, c, time, timestamp, text) = if let Ok(e) = item.cast::<PyLogEvent>()
+        {
+            let e = e.get();
+            (
+                e.recipient.as_deref(),
+                Some(e.status),
+                e.classification.0.get(),
+                e.time.as_deref(),
+                e.timestamp,
+                &*e.text,
+            )
+        } else if let Ok(r) = item.cast::<PyBounceRecipient>() {
+            let r = r.get();
+            let text = r.diagnostic.as_deref().unwrap_or("");
+            let c = r.classification.0.get();
+            (Some(&*r.recipient), None, c, None, None, text)
+        } else {
+            return Err(errors::wrong_type(&item, WHAT, WANT));
         };
-        let bounce: Bounce = bounce.parse().map_err(errors::unknown_name)?;
-        let reason: Reason = reason.parse().map_err(errors::unknown_name)?;
+        let Some(recipient) = recipient else { continue };
+        let enhanced = c.enhanced.map(|e| e.to_string());
         list.add_fields(Bounced {
             recipient,
             status,
-            bounce,
-            reason,
-            code: *code,
+            bounce: c.bounce,
+            reason: c.reason,
+            code: c.code.map(ReplyCode::as_u16),
             enhanced: enhanced.as_deref(),
-            time: time.as_deref(),
-            timestamp: ts.as_deref().and_then(LogTime::parse),
+            time,
+            timestamp,
             text,
         });
     }
-    let out = PyList::empty(py);
-    for s in list.into_sorted() {
-        out.append((
-            s.address,
-            s.count,
-            s.last_time,
-            s.last_timestamp.map(|t| time_parts(&t)),
-            s.reason.as_str(),
-            s.code,
-            s.enhanced,
-            s.text,
-        ))?;
-    }
-    Ok(out)
+    PyList::new(py, list.into_sorted().into_iter().map(PySuppression::from))
 }

@@ -1,8 +1,9 @@
 """Mail logs: ``read_log`` yields one frozen ``LogEvent`` per delivery event of a Postfix,
 Exim, Sendmail, OpenSMTPD, KumoMTA, PowerMTA or Exchange log, and ``suppression_list``
 gives the addresses to stop sending to. The reading, the joins between lines and the
-classification are the Rust core crate's (``smtpcode::log``); this module iterates and
-builds records.
+classification are the Rust core crate's (``smtpcode::log``), and so are the records
+(``LogEvent``, ``Suppression``) and ``suppression_list``; this module reads the sources in
+batches and iterates.
 
 >>> import smtpcode
 >>> events = list(smtpcode.read_log([
@@ -14,14 +15,12 @@ builds records.
 (<LogStatus.BOUNCED: 'bounced'>, 'jo@example.net', <Reason.MAILBOX_UNKNOWN: 'mailbox_unknown'>)
 """
 
-import dataclasses
-import datetime
 import os
 import warnings
 from typing import Any, Iterable, Iterator, List, Optional, Tuple, Union
 
 from . import _smtpcode
-from ._enums import LogFormat, LogStatus, Reason
+from ._enums import LogFormat
 
 __all__ = ["LogEvent", "Suppression", "LogWarning", "read_log", "suppression_list"]
 
@@ -35,86 +34,9 @@ class LogWarning(UserWarning):
     the line. The other lines are still read."""
 
 
-_TimeParts = Tuple[int, int, int, int, int, int, int, Optional[int]]
-
-
-def _time(parts: Optional[_TimeParts]) -> Optional[datetime.datetime]:
-    """A ``datetime`` of the core crate's time parts; ``None`` for a time Python's
-    ``datetime`` cannot hold (a year before 1, an offset of a day or more)."""
-    if parts is None:
-        return None
-    y, mo, d, h, mi, s, us, offset = parts
-    try:
-        tz = None if offset is None else datetime.timezone(datetime.timedelta(seconds=offset))
-        return datetime.datetime(y, mo, d, h, mi, s, us, tzinfo=tz)
-    except ValueError:
-        return None
-
-
-@dataclasses.dataclass(frozen=True)
-class LogEvent:
-    """One delivery event of a mail log: one recipient, one attempt (or one inbound
-    refusal). Frozen, hashable and picklable. ``classification`` is the reply's, with
-    everything the line tells (the command answered, the log's status: ``sent`` is success
-    whatever the text says, ``expired`` is ``Reason.EXPIRED``)."""
-
-    #: The source (a path, ``"<file>"``, ``"<lines>"``) and the line number (from 1).
-    file: str
-    line: int
-    mta: LogFormat
-    #: The time as the line writes it, and read (aware when the log gives an offset;
-    #: ``None`` for traditional syslog times without ``year=``).
-    time: Optional[str]
-    timestamp: Optional[datetime.datetime]
-    host: Optional[str]
-    program: Optional[str]
-    queue_id: Optional[str]
-    recipient: Optional[str]
-    original_recipient: Optional[str]
-    #: The envelope sender (``""`` is the null sender), from the line or joined by queue id.
-    sender: Optional[str]
-    relay: Optional[str]
-    helo: Optional[str]
-    status: LogStatus
-    #: A Postfix address-verification probe, not a delivery of a message.
-    probe: bool
-    dsn: Optional[str]
-    text: str
-    truncated: bool
-    #: For an expiry: the reason the text gives (why the message kept failing).
-    cause: Optional[Reason]
-    classification: "_smtpcode.Classification"
-
-    def to_dict(self) -> "dict[str, Any]":
-        """Plain values for ``json.dumps``: the keys of ``smtpcode logs --format json``
-        (the classification's keys at the top level)."""
-        d: "dict[str, Any]" = {}
-        for f in dataclasses.fields(self):
-            v = getattr(self, f.name)
-            if f.name == "classification":
-                d.update(v.to_dict())
-                continue
-            if isinstance(v, datetime.datetime):
-                v = v.isoformat()
-            elif isinstance(v, (LogFormat, LogStatus, Reason)):
-                v = v.value
-            d[f.name] = v
-        return d
-
-
-@dataclasses.dataclass(frozen=True)
-class Suppression:
-    """One address to stop sending to: its hard bounces counted, and the last one's time,
-    reason, codes and text."""
-
-    address: str
-    count: int
-    last_time: Optional[str]
-    last_timestamp: Optional[datetime.datetime]
-    reason: Reason
-    code: Optional[int]
-    enhanced: Optional[str]
-    text: str
+LogEvent = _smtpcode.LogEvent
+Suppression = _smtpcode.Suppression
+suppression_list = _smtpcode.suppression_list
 
 
 #: What ``read_log`` reads: a path, or an iterable of lines (a list, a file object).
@@ -206,63 +128,8 @@ def _events(
 ) -> Iterator[LogEvent]:
     first = 1
     for name, lines in batches:
-        for n, problem, events in reader.read_lines(lines, first):
+        for n, problem, events in reader.read_lines(name, lines, first):
             if problem is not None:
                 warnings.warn(LogWarning("%s:%d: %s" % (name, n, problem)), stacklevel=2)
-            for t in events:
-                yield LogEvent(
-                    file=name,
-                    line=n,
-                    mta=LogFormat(t[0]),
-                    time=t[1],
-                    timestamp=_time(t[2]),
-                    host=t[3],
-                    program=t[4],
-                    queue_id=t[5],
-                    recipient=t[6],
-                    original_recipient=t[7],
-                    sender=t[8],
-                    relay=t[9],
-                    helo=t[10],
-                    status=LogStatus(t[11]),
-                    probe=t[12],
-                    dsn=t[13],
-                    text=t[14],
-                    truncated=t[15],
-                    cause=None if t[16] is None else Reason(t[16]),
-                    classification=t[17],
-                )
+            yield from events
         first += len(lines)
-
-
-def suppression_list(
-    events: Iterable[Union[LogEvent, "_smtpcode.BounceRecipient"]],
-) -> List[Suppression]:
-    """The addresses to stop sending to, sorted: each recipient of a hard bounce of outgoing
-    mail (inbound refusals do not count), once, with the count and the last bounce's time,
-    reason and text. Takes ``LogEvent`` records (also any object with their attributes, such
-    as a ``BounceRecipient`` with ``status=None``)."""
-    fields = []
-    for e in events:
-        c = e.classification
-        ts = getattr(e, "timestamp", None)
-        # A LogEvent's status; a BounceRecipient's status is its enhanced code, no log status.
-        status = getattr(e, "status", None)
-        status = status if isinstance(status, LogStatus) else None
-        fields.append(
-            (
-                e.recipient,
-                None if status is None else str(status),
-                str(c.bounce),
-                str(c.reason),
-                c.code,
-                c.enhanced,
-                getattr(e, "time", None),
-                None if ts is None else ts.isoformat(),
-                getattr(e, "text", None) or getattr(e, "diagnostic", None) or "",
-            )
-        )
-    return [
-        Suppression(a, n, t, _time(ts), Reason(r), code, enh, text)
-        for a, n, t, ts, r, code, enh, text in _smtpcode._suppression_list(fields)
-    ]

@@ -3,6 +3,7 @@
 Everything here is re-exported by the package ``smtpcode``; import it from there.
 """
 
+import datetime
 import email.message
 import os
 from typing import Any, Final, Iterable, List, Optional, Tuple, Union, final, overload
@@ -15,6 +16,8 @@ from smtpcode._enums import (
     BounceKind,
     Command,
     DsnAction,
+    LogFormat,
+    LogStatus,
     Outcome,
     Reason,
 )
@@ -69,9 +72,11 @@ __all__ = [
     "BOUNCE_FORMAT_NAMES",
     "LOG_STATUS_NAMES",
     "LOG_FORMAT_NAMES",
+    "LogEvent",
+    "Suppression",
     "_LogReader",
     "_LogFile",
-    "_suppression_list",
+    "suppression_list",
 ]
 
 __version__: Final[str]
@@ -191,12 +196,9 @@ def _canonical_name(kind: str, value: str) -> str: ...
 
 # Mail logs: the native half of smtpcode.read_log and smtpcode.suppression_list (_log.py).
 
-#: (year, month, day, hour, minute, second, microsecond, UTC offset in seconds or None)
-_TimeParts = Tuple[int, int, int, int, int, int, int, Optional[int]]
-
 @final
 class _LogReader:
-    """Reads log lines into event tuples, keeping the joins between lines."""
+    """Reads log lines into events, keeping the joins between lines."""
 
     def __new__(
         cls,
@@ -206,8 +208,8 @@ class _LogReader:
     ) -> "_LogReader": ...
     def new_input(self) -> None: ...
     def read_lines(
-        self, lines: List[bytes], first: int
-    ) -> List[Tuple[int, Optional[str], List[Tuple[Any, ...]]]]: ...
+        self, file: str, lines: List[bytes], first: int
+    ) -> List[Tuple[int, Optional[str], List[LogEvent]]]: ...
 
 @final
 class _LogFile:
@@ -216,23 +218,162 @@ class _LogFile:
     def __new__(cls, path: Union[str, os.PathLike[str]]) -> "_LogFile": ...
     def read_lines(self, n: int) -> List[bytes]: ...
 
-def _suppression_list(
-    deliveries: List[
-        Tuple[
-            Optional[str],
-            Optional[str],
-            str,
-            str,
-            Optional[int],
-            Optional[str],
-            Optional[str],
-            Optional[str],
-            str,
-        ]
-    ],
-) -> List[
-    Tuple[str, int, Optional[str], Optional[_TimeParts], str, Optional[int], Optional[str], str]
-]: ...
+def suppression_list(events: Iterable[Union[LogEvent, BounceRecipient]]) -> List[Suppression]:
+    """The addresses to stop sending to, sorted: each recipient of a hard bounce of outgoing
+    mail (inbound refusals do not count), once, with the count and the last bounce's time,
+    reason and text (the core crate's SuppressionList). Takes LogEvent records and the
+    BounceRecipient records of parse_bounce reports, in any iterable."""
+
+@final
+class LogEvent:
+    """One delivery event of a mail log: one recipient, one attempt (or one inbound
+    refusal), with the source and line it was read from. What ``read_log`` yields.
+
+    ``to_dict()`` has the keys of ``smtpcode logs --format json``.
+    """
+
+    def __new__(
+        cls,
+        file: str,
+        line: int,
+        mta: Union[LogFormat, str],
+        time: Optional[str],
+        timestamp: Union[datetime.datetime, str, None],
+        host: Optional[str],
+        program: Optional[str],
+        queue_id: Optional[str],
+        recipient: Optional[str],
+        original_recipient: Optional[str],
+        sender: Optional[str],
+        relay: Optional[str],
+        helo: Optional[str],
+        status: Union[LogStatus, str],
+        probe: bool,
+        dsn: Optional[str],
+        text: str,
+        truncated: bool,
+        cause: Union[Reason, str, None],
+        classification: Classification,
+    ) -> "LogEvent": ...
+    @property
+    def file(self) -> str:
+        """The source: a path, "<file>" or "<lines>"."""
+    @property
+    def line(self) -> int:
+        """The line number in the source, from 1."""
+    @property
+    def mta(self) -> LogFormat:
+        """The format of the line."""
+    @property
+    def time(self) -> Optional[str]:
+        """The time as the line writes it."""
+    @property
+    def timestamp(self) -> Optional[datetime.datetime]:
+        """The time read (aware when the log gives an offset; None for traditional syslog
+        times without year=, and for a time datetime cannot hold)."""
+    @property
+    def host(self) -> Optional[str]:
+        """The host that wrote the line (syslog's host name)."""
+    @property
+    def program(self) -> Optional[str]:
+        """The program that wrote the line (postfix/smtp)."""
+    @property
+    def queue_id(self) -> Optional[str]:
+        """The queue or message id."""
+    @property
+    def recipient(self) -> Optional[str]:
+        """The recipient (after aliasing, where the MTA says)."""
+    @property
+    def original_recipient(self) -> Optional[str]:
+        """The original recipient, when it differs."""
+    @property
+    def sender(self) -> Optional[str]:
+        """The envelope sender ("" is the null sender), from the line or joined by queue id."""
+    @property
+    def relay(self) -> Optional[str]:
+        """The remote host: the relay a delivery went to, or the client an inbound refusal
+        answered."""
+    @property
+    def helo(self) -> Optional[str]:
+        """The client's HELO name, for an inbound refusal."""
+    @property
+    def status(self) -> LogStatus:
+        """What the log says happened."""
+    @property
+    def probe(self) -> bool:
+        """A Postfix address-verification probe, not a delivery of a message."""
+    @property
+    def dsn(self) -> Optional[str]:
+        """The enhanced status code the log gives in a field of its own (dsn=)."""
+    @property
+    def text(self) -> str:
+        """The reply or reason, as the log writes it."""
+    @property
+    def truncated(self) -> bool:
+        """The line was cut before its end."""
+    @property
+    def cause(self) -> Optional[Reason]:
+        """For an expiry: the reason the text gives (why the message kept failing)."""
+    @property
+    def classification(self) -> Classification:
+        """The reply's classification, with everything the line tells (the command
+        answered, the log's status: sent is success whatever the text says, expired is
+        Reason.EXPIRED)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values, with the keys of ``smtpcode logs --format json``
+        (the classification's keys at the top level, the timestamp as ISO 8601 text)."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __replace__(self, **changes: Any) -> "LogEvent": ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Suppression:
+    """One address to stop sending to: its hard bounces counted, and the last one's time,
+    reason, codes and text. What ``suppression_list`` returns."""
+
+    def __new__(
+        cls,
+        address: str,
+        count: int,
+        last_time: Optional[str],
+        last_timestamp: Union[datetime.datetime, str, None],
+        reason: Union[Reason, str],
+        code: Optional[int],
+        enhanced: Optional[str],
+        text: str,
+    ) -> "Suppression": ...
+    @property
+    def address(self) -> str:
+        """The address, in lower case."""
+    @property
+    def count(self) -> int:
+        """How many hard bounces it had."""
+    @property
+    def last_time(self) -> Optional[str]:
+        """The time of the last one, as written."""
+    @property
+    def last_timestamp(self) -> Optional[datetime.datetime]:
+        """The time of the last one, read (see LogEvent.timestamp)."""
+    @property
+    def reason(self) -> Reason:
+        """The reason of the last one."""
+    @property
+    def code(self) -> Optional[int]:
+        """Its reply code."""
+    @property
+    def enhanced(self) -> Optional[str]:
+        """Its enhanced status code."""
+    @property
+    def text(self) -> str:
+        """Its reply text."""
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain values, with the keys of ``smtpcode logs --suppress
+        --format json``."""
+    def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __replace__(self, **changes: Any) -> "Suppression": ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 # Records. Frozen, hashable, comparable, picklable; to_dict() gives plain values.
 
@@ -324,6 +465,7 @@ class Classification:
         action, retry, provider, provider_code, command, basis, rule, explanation, fix,
         nonstandard_code, class_mismatch."""
     def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __replace__(self, **changes: Any) -> "Classification": ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -366,6 +508,7 @@ class Reply:
     def to_dict(self) -> dict[str, Any]:
         """The fields as plain values."""
     def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __replace__(self, **changes: Any) -> "Reply": ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -477,6 +620,7 @@ class OriginalMessage:
     def to_dict(self) -> dict[str, Any]:
         """The fields as plain values: message_id, from, to, subject."""
     def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __replace__(self, **changes: Any) -> "OriginalMessage": ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -532,6 +676,7 @@ class BounceRecipient:
         recipient, original_recipient, dsn_action, status, remote_mta, diagnostic_type,
         diagnostic, command; and the classification's to_dict() under classification."""
     def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __replace__(self, **changes: Any) -> "BounceRecipient": ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -590,6 +735,7 @@ class BounceReport:
         feedback_type, recipients (a list of BounceRecipient.to_dict()), original (a dict or
         None), truncated, problems (a list)."""
     def __reduce__(self) -> Tuple[Any, ...]: ...
+    def __replace__(self, **changes: Any) -> "BounceReport": ...
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
