@@ -20,6 +20,10 @@ lint:
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p smtpcode-capi --features fuzz -- -D warnings
+	# The core crate with each set of its optional parts (the C library takes `bounce` alone).
+	for f in "" bounce log; do \
+		$(CARGO) clippy -p smtpcode --no-default-features --features "$$f" -- -D warnings || exit 1; \
+	done
 
 test-rust:
 	$(CARGO) test --workspace
@@ -79,7 +83,8 @@ install:
 	"$$bin" man --dir "$$root/share/man/man1"; \
 	echo "installed smtpcode, its completions and manual pages under $$root"
 
-# Installs libsmtpcode.a, libsmtpcode.so, smtpcode.h and smtpcode.pc:
+# Installs libsmtpcode.a, libsmtpcode.so, smtpcode.h and smtpcode.pc with cargo-c (built into
+# target/tools when missing):
 #   make install-c PREFIX=/usr/local DESTDIR=/tmp/stage
 # (SMTPCODE_LIBS=static or shared installs only one of the libraries.)
 PREFIX ?= /usr/local

@@ -1,10 +1,11 @@
 #!/bin/sh
-# Builds libsmtpcode (release) and installs it for C programs:
+# Builds libsmtpcode (release) and installs it for C programs with cargo-c (`cargo cinstall`,
+# configured in bindings/c/Cargo.toml under package.metadata.capi):
 #
 #   $LIBDIR/libsmtpcode.a
 #   $LIBDIR/libsmtpcode.so.X.Y.Z, with the links libsmtpcode.so.<SONAME> and libsmtpcode.so
 #   $INCLUDEDIR/smtpcode.h
-#   $PKGCONFIGDIR/smtpcode.pc
+#   $LIBDIR/pkgconfig/smtpcode.pc
 #
 # Run from anywhere (`make install-c` runs it). Settings, from the environment:
 #
@@ -12,12 +13,11 @@
 #   DESTDIR       staging root prepended to every path, for packaging; the .pc file still
 #                 says PREFIX                        (default empty)
 #   LIBDIR        (default $PREFIX/lib)   INCLUDEDIR (default $PREFIX/include)
-#   PKGCONFIGDIR  (default $LIBDIR/pkgconfig)
 #   SMTPCODE_LIBS both | static | shared: which libraries to install (default both)
 #   CARGO         cargo command (default cargo);  CARGO_TARGET_DIR (default <repo>/target)
 #
-# The version comes from Cargo (the crate version); the link flags a static link needs
-# (Libs.private) come from rustc's --print native-static-libs. Nothing here is hand-synced.
+# cargo-c is used from PATH when it is there; otherwise cargo-c $CARGO_C_VERSION is built
+# once with `cargo install` into <target>/tools (a few minutes) and used from there.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,12 +27,15 @@ PREFIX=${PREFIX:-/usr/local}
 DESTDIR=${DESTDIR:-}
 LIBDIR=${LIBDIR:-$PREFIX/lib}
 INCLUDEDIR=${INCLUDEDIR:-$PREFIX/include}
-PKGCONFIGDIR=${PKGCONFIGDIR:-$LIBDIR/pkgconfig}
 SMTPCODE_LIBS=${SMTPCODE_LIBS:-both}
 CARGO=${CARGO:-cargo}
+# The newest cargo-c that builds with Rust 1.95 (0.10.25 and later need 1.97).
+CARGO_C_VERSION=${CARGO_C_VERSION:-0.10.24}
 
 case "$SMTPCODE_LIBS" in
-    both | static | shared) ;;
+    both) types="--library-type staticlib --library-type cdylib" ;;
+    static) types="--library-type staticlib" ;;
+    shared) types="--library-type cdylib" ;;
     *) echo "install.sh: SMTPCODE_LIBS must be both, static or shared" >&2; exit 2 ;;
 esac
 case "$PREFIX" in
@@ -46,68 +49,24 @@ case "$target" in
     *) target=$(pwd)/$target ;;
 esac
 
-# Build, and learn the system libraries a static link needs. (cargo replays the note when
-# the build is already fresh.)
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! (cd "$root" && CARGO_TARGET_DIR="$target" "$CARGO" rustc --release -p smtpcode-capi \
-        --lib -- --print native-static-libs) 2>"$log"; then
-    cat "$log" >&2
-    exit 1
-fi
-native=$(sed -n 's/.*native-static-libs: *//p' "$log" | tail -n 1)
-if [ -z "$native" ]; then
-    cat "$log" >&2
-    echo "install.sh: rustc did not print the native static libraries" >&2
-    exit 1
-fi
-
-out=$target/release
-static_lib=$out/libsmtpcode_capi.a
-shared_lib=$out/libsmtpcode_capi.so
-header=$root/include/smtpcode.h
-version=$(sed -n 's/^#define SMTPCODE_VERSION "\(.*\)"$/\1/p' "$header")
-[ -n "$version" ] || { echo "install.sh: no SMTPCODE_VERSION in $header" >&2; exit 1; }
-
-install -d "$DESTDIR$LIBDIR" "$DESTDIR$INCLUDEDIR" "$DESTDIR$PKGCONFIGDIR"
-install -m 644 "$header" "$DESTDIR$INCLUDEDIR/smtpcode.h"
-
-if [ "$SMTPCODE_LIBS" != shared ]; then
-    install -m 644 "$static_lib" "$DESTDIR$LIBDIR/libsmtpcode.a"
-fi
-if [ "$SMTPCODE_LIBS" != static ]; then
-    # The SONAME the build gave the library (bindings/c/build.rs), e.g. libsmtpcode.so.0.1.
-    soname=$(readelf -d "$shared_lib" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
-    [ -n "$soname" ] || soname=libsmtpcode.so
-    real=libsmtpcode.so.$version
-    install -m 755 "$shared_lib" "$DESTDIR$LIBDIR/$real"
-    if [ "$soname" != "$real" ] && [ "$soname" != libsmtpcode.so ]; then
-        ln -sf "$real" "$DESTDIR$LIBDIR/$soname"
-        ln -sf "$soname" "$DESTDIR$LIBDIR/libsmtpcode.so"
-    else
-        ln -sf "$real" "$DESTDIR$LIBDIR/libsmtpcode.so"
+if ! "$CARGO" cinstall --version >/dev/null 2>&1; then
+    tools=$target/tools
+    if ! PATH=$tools/bin:$PATH "$CARGO" cinstall --version >/dev/null 2>&1; then
+        echo "install.sh: cargo-c is not installed: building cargo-c $CARGO_C_VERSION into $tools"
+        CARGO_TARGET_DIR="$tools/build" "$CARGO" install cargo-c --locked \
+            --version "$CARGO_C_VERSION" --root "$tools" --quiet
+        rm -rf "$tools/build" # about 1 GB of build files
     fi
+    PATH=$tools/bin:$PATH
+    export PATH
 fi
 
-# pkg-config paths relative to ${prefix} where they can be.
-rel() {
-    case "$1" in
-        "$PREFIX"/*) printf '${prefix}%s' "${1#"$PREFIX"}" ;;
-        *) printf '%s' "$1" ;;
-    esac
-}
-cat >"$DESTDIR$PKGCONFIGDIR/smtpcode.pc" <<EOF
-prefix=$PREFIX
-libdir=$(rel "$LIBDIR")
-includedir=$(rel "$INCLUDEDIR")
+destdir=
+[ -z "$DESTDIR" ] || destdir="--destdir=$DESTDIR"
+# shellcheck disable=SC2086 # $types and $destdir are lists of words
+(cd "$root" && CARGO_TARGET_DIR="$target" "$CARGO" cinstall --release \
+    -p smtpcode-capi --prefix "$PREFIX" --libdir "$LIBDIR" --includedir "$INCLUDEDIR" \
+    $types $destdir)
 
-Name: smtpcode
-Description: Classify SMTP replies and bounce diagnostics (C library)
-Version: $version
-Libs: -L\${libdir} -lsmtpcode
-Libs.private: $native
-Cflags: -I\${includedir}
-EOF
-chmod 644 "$DESTDIR$PKGCONFIGDIR/smtpcode.pc"
-
+version=$(sed -n 's/^#define SMTPCODE_VERSION "\(.*\)"$/\1/p' "$root/include/smtpcode.h")
 echo "installed libsmtpcode $version ($SMTPCODE_LIBS) under $DESTDIR$PREFIX"

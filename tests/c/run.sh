@@ -2,9 +2,9 @@
 # The C library's test command (`make test-c`). From a fresh clone it:
 #
 #  1. checks that include/smtpcode.h compiles as C99 and as C++ (strict warnings);
-#  2. builds libsmtpcode (release) and installs it with bindings/c/install.sh into temporary
-#     prefixes: static + shared, static only, and a DESTDIR staging install whose files and
-#     smtpcode.pc are checked;
+#  2. builds libsmtpcode (release) and installs it with bindings/c/install.sh (cargo-c) into
+#     temporary prefixes: static + shared, static only, and a DESTDIR staging install whose
+#     files and smtpcode.pc are checked;
 #  3. generates the golden cases from tests/data/*.tsv (tests/c/gen_cases.py);
 #  4. builds tests/c/test_smtpcode.c with -std=c99 -Wall -Wextra -pedantic -Werror and
 #     `pkg-config --cflags --libs smtpcode` against the installed prefix, once linked against

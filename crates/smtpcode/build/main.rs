@@ -1191,7 +1191,7 @@ fn bounce_phrases(g: &mut String) {
             t.fail(*line, &format!("{:?} twice in role {}", r.phrase, r.role));
         }
     }
-    g.push_str("\n/// The bounce reader's vocabulary, from `data/bounce_phrases.tsv`.\npub(crate) mod bounce_phrases {\n");
+    g.push_str("\n/// The bounce reader's vocabulary, from `data/bounce_phrases.tsv`.\n#[cfg(feature = \"bounce\")]\npub(crate) mod bounce_phrases {\n");
     for (role, how, doc) in PHRASE_ROLES {
         let rows: Vec<(usize, &str)> = t
             .rows

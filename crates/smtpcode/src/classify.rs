@@ -171,6 +171,7 @@ impl Classification {
     /// The same reply as a mail log or a DSN reports it: their verdict on the delivery
     /// decides the outcome (and, for `Some(reason)`, the reason) over what the text alone
     /// says; the bounce, action, retry and texts follow. `basis` and `rule` name what decided.
+    #[cfg(feature = "log")]
     pub(crate) fn with_verdict(
         mut self,
         outcome: Outcome,

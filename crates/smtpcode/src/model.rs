@@ -196,3 +196,22 @@ impl Action {
         crate::tables::action_info(self)
     }
 }
+
+/// The SMTP command a name in a log or a transcript stands for (`RCPT`, `RCPT TO:<a@b>`, `END-OF-MESSAGE`,
+/// `end of data`, `HELO name`, `initial connection`): the names and aliases of
+/// `data/commands.tsv`, read up to a `:`, `<` or `(`, whole or by their first word.
+#[cfg(any(feature = "bounce", feature = "log"))]
+pub(crate) fn command_named(name: &[u8]) -> Option<Command> {
+    let name = name.trim_ascii();
+    if name == b"." {
+        return Some(Command::EndOfData);
+    }
+    let head = name
+        .split(|&c| matches!(c, b':' | b'<' | b'('))
+        .next()
+        .unwrap_or(name);
+    let head = std::str::from_utf8(head).ok()?.trim();
+    head.parse()
+        .ok()
+        .or_else(|| head.split_whitespace().next()?.parse().ok())
+}

@@ -392,6 +392,7 @@ fn first_enhanced(
 
 /// `text` with `status` in front when it has no code of its own (a log's `dsn=5.1.1` or a
 /// DSN's `Status:` for a diagnostic such as `unknown user: "jo"`), for the classifier.
+#[cfg(any(feature = "bounce", feature = "log"))]
 pub(crate) fn with_status(
     text: &str,
     status: Option<impl core::fmt::Display>,

@@ -31,7 +31,7 @@ pub(crate) fn command_field(text: &str) -> Option<Command> {
 /// `data/commands.tsv`.
 fn command_word(w: &str) -> Option<Command> {
     let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
-    crate::log::command_named(w.as_bytes())
+    crate::model::command_named(w.as_bytes())
 }
 
 /// What a session transcript in the notice says, read in one pass over its lines.

@@ -31,6 +31,7 @@ use std::borrow::Cow;
 
 use crate::classify::{Basis, Classification};
 use crate::macros::named_enum;
+pub(crate) use crate::model::command_named;
 use crate::model::{Command, Outcome, Reason};
 use crate::rules::user::Classifier;
 use crate::text::static_text;
@@ -658,24 +659,6 @@ pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// The position of the last `needle` in `hay`.
 pub(crate) fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::rfind(hay, needle)
-}
-
-/// The SMTP command a name in a log stands for (`RCPT`, `RCPT TO:<a@b>`, `END-OF-MESSAGE`,
-/// `end of data`, `HELO name`, `initial connection`): the names and aliases of
-/// `data/commands.tsv`, read up to a `:`, `<` or `(`, whole or by their first word.
-pub(crate) fn command_named(name: &[u8]) -> Option<Command> {
-    let name = name.trim_ascii();
-    if name == b"." {
-        return Some(Command::EndOfData);
-    }
-    let head = name
-        .split(|&c| matches!(c, b':' | b'<' | b'('))
-        .next()
-        .unwrap_or(name);
-    let head = std::str::from_utf8(head).ok()?.trim();
-    head.parse()
-        .ok()
-        .or_else(|| head.split_whitespace().next()?.parse().ok())
 }
 
 #[cfg(test)]
