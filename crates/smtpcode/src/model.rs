@@ -197,9 +197,9 @@ impl Action {
     }
 }
 
-/// The SMTP command a name in a log or a transcript stands for (`RCPT`, `RCPT TO:<a@b>`, `END-OF-MESSAGE`,
-/// `end of data`, `HELO name`, `initial connection`): the names and aliases of
-/// `data/commands.tsv`, read up to a `:`, `<` or `(`, whole or by their first word.
+/// The SMTP command a name in a log or a transcript stands for (`RCPT`, `RCPT TO:<a@b>`,
+/// `END-OF-MESSAGE`, `end of data`, `HELO name`, `initial connection`): the names and
+/// aliases of `data/commands.tsv`, read up to a `:`, `<` or `(`, whole or by their first word.
 #[cfg(any(feature = "bounce", feature = "log"))]
 pub(crate) fn command_named(name: &[u8]) -> Option<Command> {
     let name = name.trim_ascii();
