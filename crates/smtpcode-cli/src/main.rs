@@ -426,6 +426,68 @@ struct ClassifyOptions {
     with_filename: bool,
 }
 
+/// Lines of a file read and classified together: at most this many lines, or the lines
+/// that hold this many bytes (the last one whole).
+const BLOCK_LINES: usize = 4096;
+const BLOCK_BYTES: usize = 4 << 20;
+/// Below this many lines a block is classified on the reading thread.
+const PARALLEL_FROM: usize = 64;
+
+/// A block of lines: their bytes one after another, where each ends and whether it was cut,
+/// and their classifications once `classify` ran.
+#[derive(Default)]
+struct Block {
+    text: Vec<u8>,
+    ends: Vec<(usize, bool)>,
+    results: Vec<Classification>,
+}
+
+impl Block {
+    /// Reads the next lines into the block (emptied first). `Ok(true)` when more may follow,
+    /// `Ok(false)` at the end of the input, `Err` when reading failed: the block holds the
+    /// lines read before the error either way.
+    fn fill(&mut self, reader: &mut dyn BufRead, buf: &mut Vec<u8>) -> io::Result<bool> {
+        self.text.clear();
+        self.ends.clear();
+        while self.ends.len() < BLOCK_LINES && self.text.len() < BLOCK_BYTES {
+            match lines::next_line(reader, buf)? {
+                Some(truncated) => {
+                    self.text.extend_from_slice(buf);
+                    self.ends.push((self.text.len(), truncated));
+                }
+                None => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+
+    /// Line `i` and whether it was cut.
+    fn line(&self, i: usize) -> (&[u8], bool) {
+        let start = if i == 0 { 0 } else { self.ends[i - 1].0 };
+        let (end, truncated) = self.ends[i];
+        (&self.text[start..end], truncated)
+    }
+
+    /// Classifies the block's lines into `results`, in order, on all cores when there are
+    /// enough of them.
+    fn classify(&mut self, classifier: &Classifier, ctx: Context) {
+        use rayon::prelude::*;
+        let mut results = std::mem::take(&mut self.results);
+        let this = &*self;
+        let one = |i: usize| classifier.classify_with(this.line(i).0, ctx);
+        if this.ends.len() >= PARALLEL_FROM {
+            (0..this.ends.len())
+                .into_par_iter()
+                .map(one)
+                .collect_into_vec(&mut results);
+        } else {
+            results.clear();
+            results.extend((0..this.ends.len()).map(one));
+        }
+        self.results = results;
+    }
+}
+
 fn classify(
     classifier: &Classifier,
     files: &[PathBuf],
@@ -446,17 +508,39 @@ fn classify(
         // Line numbers count from 1 in each input.
         let mut line_no = 0u64;
         let mut buf = Vec::new();
+        let mut block = Block::default();
         let mut each = || -> io::Result<()> {
-            while let Some(truncated) = lines::next_line(reader, &mut buf)? {
-                line_no += 1;
-                let c: Classification = classifier.classify_with(&buf[..], ctx);
-                if opts.summary {
-                    counts.add(&c);
-                } else {
-                    writer.record(&mut out, file, Some(line_no), &c, &buf, truncated)?;
+            if matches!(input, inputs::Input::Stdin) {
+                // Line by line: a pipe's lines are answered as they come.
+                while let Some(truncated) = lines::next_line(reader, &mut buf)? {
+                    line_no += 1;
+                    let c: Classification = classifier.classify_with(&buf[..], ctx);
+                    if opts.summary {
+                        counts.add(&c);
+                    } else {
+                        writer.record(&mut out, file, Some(line_no), &c, &buf, truncated)?;
+                    }
+                }
+                return Ok(());
+            }
+            // A file: blocks of lines classified on all cores, written in order.
+            loop {
+                let read = block.fill(reader, &mut buf);
+                block.classify(classifier, ctx);
+                for (i, c) in block.results.iter().enumerate() {
+                    line_no += 1;
+                    if opts.summary {
+                        counts.add(c);
+                    } else {
+                        let (line, truncated) = block.line(i);
+                        writer.record(&mut out, file, Some(line_no), c, line, truncated)?;
+                    }
+                }
+                // A read error after the lines before it are out.
+                if !read? {
+                    return Ok(());
                 }
             }
-            Ok(())
         };
         let result = each();
         // What this input gave is out before a message about the next one (or about this

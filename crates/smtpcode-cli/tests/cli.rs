@@ -74,6 +74,54 @@ fn a_million_lines_with_garbage_give_a_million_records_in_order() {
     assert_eq!(n, N);
 }
 
+/// A file is read in blocks classified on all cores (4096 lines or 4 MiB each), standard
+/// input line by line: the records are the same, in the same order, across block ends made
+/// by the line count and by the bytes (lines cut at 1 MiB among them).
+#[test]
+fn a_file_in_blocks_gives_what_standard_input_gives() {
+    let dir = Scratch::new("blocks");
+    let mut input = Vec::new();
+    for i in 0..10_000 {
+        if i % 2_000 == 1_999 {
+            // Five over-long lines: 7.5 MiB, over the byte size of a block.
+            input.extend_from_slice(b"550 5.1.1 ");
+            input.resize(input.len() + (3 << 19), b'x');
+        } else {
+            input.extend_from_slice(LINES[i % LINES.len()]);
+        }
+        input.push(b'\n');
+    }
+    let file = dir.path("lines.txt");
+    std::fs::write(&file, &input).unwrap();
+    for format in ["tsv", "json"] {
+        let piped = smtpcode(&["classify", "--format", format], &input);
+        let read = smtpcode(&["classify", "--format", format, &file], b"");
+        assert!(piped.status.success() && read.status.success());
+        assert_eq!(
+            String::from_utf8_lossy(&read.stdout),
+            String::from_utf8_lossy(&piped.stdout),
+            "{format}"
+        );
+    }
+    let read = smtpcode(&["classify", "--format", "tsv", &file], b"");
+    let text = String::from_utf8(read.stdout).unwrap();
+    let numbers: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|r| r.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 10_000);
+    assert!(
+        numbers
+            .iter()
+            .enumerate()
+            .all(|(i, n)| *n == (i + 1).to_string())
+    );
+    let summary = smtpcode(&["classify", "--summary", "--format", "json", &file], b"");
+    let piped = smtpcode(&["classify", "--summary", "--format", "json"], &input);
+    assert_eq!(summary.stdout, piped.stdout);
+}
+
 #[test]
 fn json_records_say_what_a_line_lacked() {
     let mut input = b"550 5.1.1 User unknown\n\nno code here\n".to_vec();
