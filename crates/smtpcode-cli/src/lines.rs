@@ -49,6 +49,47 @@ pub fn next_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> io::Result<Option<bo
     Ok(Some(truncated))
 }
 
+/// A reader that knows how many bytes its buffer still holds: when none, the next read may
+/// wait for the input (a pipe, a terminal), so a command flushes what it has written first.
+pub struct Pending<'r> {
+    inner: &'r mut dyn BufRead,
+    left: usize,
+}
+
+impl<'r> Pending<'r> {
+    /// Wraps `inner`; nothing is known to be buffered yet.
+    pub fn new(inner: &'r mut dyn BufRead) -> Pending<'r> {
+        Pending { inner, left: 0 }
+    }
+
+    /// The bytes read from the input and not consumed yet.
+    pub fn pending(&self) -> usize {
+        self.left
+    }
+}
+
+impl io::Read for Pending<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Pending<'_> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let b = self.inner.fill_buf()?;
+        self.left = b.len();
+        Ok(b)
+    }
+    fn consume(&mut self, n: usize) {
+        self.inner.consume(n);
+        self.left = self.left.saturating_sub(n);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

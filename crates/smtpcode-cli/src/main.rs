@@ -511,8 +511,16 @@ fn classify(
         let mut block = Block::default();
         let mut each = || -> io::Result<()> {
             if matches!(input, inputs::Input::Stdin) {
-                // Line by line: a pipe's lines are answered as they come.
-                while let Some(truncated) = lines::next_line(reader, &mut buf)? {
+                // Line by line: a pipe's lines are answered as they come (the output is
+                // flushed whenever the input has nothing more to give at once).
+                let mut reader = lines::Pending::new(reader);
+                loop {
+                    if reader.pending() == 0 {
+                        out.flush()?;
+                    }
+                    let Some(truncated) = lines::next_line(&mut reader, &mut buf)? else {
+                        break;
+                    };
                     line_no += 1;
                     let c: Classification = classifier.classify_with(&buf[..], ctx);
                     if opts.summary {

@@ -122,6 +122,41 @@ fn a_file_in_blocks_gives_what_standard_input_gives() {
     assert_eq!(summary.stdout, piped.stdout);
 }
 
+/// `tail -F | smtpcode classify`: each line's record comes while the input is still open.
+#[test]
+fn a_pipe_is_answered_as_its_lines_arrive() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
+        .args(["classify", "--format", "tsv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut header = String::new();
+    for (i, line) in LINES.iter().take(4).enumerate() {
+        stdin.write_all(line).unwrap();
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+        if i == 0 {
+            stdout.read_line(&mut header).unwrap();
+            assert!(header.starts_with("line\t"), "{header}");
+        }
+        let mut rec = String::new();
+        stdout.read_line(&mut rec).unwrap();
+        let want = classify_line(line);
+        assert!(rec.starts_with(&format!("{}\t", i + 1)), "{rec}");
+        assert!(rec.contains(want.rule()), "{rec}");
+    }
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert!(rest.is_empty(), "{rest}");
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn json_records_say_what_a_line_lacked() {
     let mut input = b"550 5.1.1 User unknown\n\nno code here\n".to_vec();
