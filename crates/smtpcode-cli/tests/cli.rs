@@ -125,16 +125,8 @@ fn a_file_in_blocks_gives_what_standard_input_gives() {
 /// `tail -F | smtpcode classify`: each line's record comes while the input is still open.
 #[test]
 fn a_pipe_is_answered_as_its_lines_arrive() {
-    use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
-        .args(["classify", "--format", "tsv"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    use std::io::BufRead;
+    let (mut child, mut stdin, mut stdout) = common::streaming(&["classify", "--format", "tsv"]);
     let mut header = String::new();
     for (i, line) in LINES.iter().take(4).enumerate() {
         stdin.write_all(line).unwrap();

@@ -6,8 +6,8 @@ mod common;
 use common::smtpcode;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Command, Output, Stdio};
+use std::io::{BufRead, Read, Write};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 fn logs_dir() -> String {
@@ -324,15 +324,7 @@ fn hostile_input_keeps_every_good_event_in_order() {
 
 #[test]
 fn a_stream_is_printed_as_its_lines_arrive() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
-        .args(["logs", "--format", "tsv", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let (mut child, mut stdin, mut stdout) = common::streaming(&["logs", "--format", "tsv", "-"]);
     let mut header = String::new();
     for i in 0..3 {
         let line = format!(

@@ -54,6 +54,27 @@ pub fn closed_pipe_ends_quietly(args: &[&str], stdin: &[u8]) {
     );
 }
 
+/// Starts the command with `args`, its standard input and output as pipes to write lines to
+/// and read records from while it runs (standard error dropped).
+pub fn streaming(
+    args: &[&str],
+) -> (
+    Child,
+    std::process::ChildStdin,
+    std::io::BufReader<std::process::ChildStdout>,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run smtpcode");
+    let stdin = child.stdin.take().unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    (child, stdin, stdout)
+}
+
 /// [`smtpcode`] with no input, which must succeed.
 pub fn ok(args: &[&str]) -> Output {
     let out = smtpcode(args, b"");
