@@ -5,16 +5,21 @@ use std::io::{Read, Write};
 use std::process::{Child, Command, Output, Stdio};
 use std::thread::JoinHandle;
 
-/// Starts the command with `args` and a thread writing `stdin` to it (the command answers
-/// while it reads).
-fn start(args: &[&str], stdin: &[u8]) -> (Child, JoinHandle<()>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
+/// Starts the command with `args`, standard input and output piped.
+fn spawn(args: &[&str], stderr: Stdio) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_smtpcode"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(stderr)
         .spawn()
-        .expect("run smtpcode");
+        .expect("run smtpcode")
+}
+
+/// Starts the command with `args` and a thread writing `stdin` to it (the command answers
+/// while it reads).
+fn start(args: &[&str], stdin: &[u8]) -> (Child, JoinHandle<()>) {
+    let mut child = spawn(args, Stdio::piped());
     let mut pipe = child.stdin.take().unwrap();
     let input = stdin.to_vec();
     let writer = std::thread::spawn(move || {
@@ -63,13 +68,7 @@ pub fn streaming(
     std::process::ChildStdin,
     std::io::BufReader<std::process::ChildStdout>,
 ) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smtpcode"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run smtpcode");
+    let mut child = spawn(args, Stdio::null());
     let stdin = child.stdin.take().unwrap();
     let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     (child, stdin, stdout)
