@@ -21,6 +21,7 @@ use crate::classifier::PyClassifier;
 use crate::errors;
 use crate::fields::{Shared, py_record};
 use crate::records::PyClassification;
+use smtpcode_cli::lines;
 
 /// The longest line kept whole, the command's; the rest of a longer line is dropped, its
 /// events are marked truncated and a problem says so.
@@ -217,7 +218,8 @@ impl PyLogReader {
     }
 }
 
-/// A log file's lines, decompressed when the file starts with the gzip or zstd magic.
+/// A log file's lines, decompressed when the file starts with the gzip or zstd magic (the
+/// command's reading: `smtpcode_cli::lines`).
 #[pyclass(module = "smtpcode._smtpcode", name = "_LogFile")]
 pub struct PyLogFile {
     /// In a mutex only to be shareable between threads; the methods take `&mut self`
@@ -231,27 +233,17 @@ impl PyLogFile {
     /// Opens `path`; raises `OSError` when it cannot be opened.
     #[new]
     fn new(path: std::path::PathBuf) -> PyResult<Self> {
-        let mut raw = BufReader::with_capacity(256 * 1024, std::fs::File::open(&path)?);
-        let head = raw.fill_buf()?;
-        let reader: Box<dyn BufRead + Send> = if head.starts_with(&[0x1f, 0x8b]) {
-            Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(raw)))
-        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-            Box::new(BufReader::new(zstd::stream::read::Decoder::with_buffer(
-                raw,
-            )?))
-        } else {
-            Box::new(raw)
-        };
+        let raw = BufReader::with_capacity(256 * 1024, std::fs::File::open(&path)?);
         Ok(PyLogFile {
-            reader: Mutex::new(reader),
+            reader: Mutex::new(Box::new(lines::Decoded::new(raw)?)),
             done: false,
         })
     }
 
-    /// Up to `n` more lines (bytes, without line endings; of a line longer than 1 MiB, one
-    /// byte more than 1 MiB is kept, so that the reader sees it is too long): an empty list
-    /// at the end. Raises `OSError` when the file cannot be read (a corrupt compressed file),
-    /// after the lines read before the error.
+    /// Up to `n` more lines (bytes, without line endings; a line longer than 1 MiB is cut
+    /// there and one byte more is kept, so that the reader sees it is too long): an empty
+    /// list at the end. Raises `OSError` when the file cannot be read (a corrupt compressed
+    /// file), after the lines read before the error.
     fn read_lines<'py>(&mut self, py: Python<'py>, n: usize) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         if self.done {
@@ -261,38 +253,26 @@ impl PyLogFile {
             .reader
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (lines, end, err) = py.detach(|| {
-            let keep = MAX_LINE as u64 + 1;
-            let mut lines = Vec::with_capacity(n);
+        let (got, end, err) = py.detach(|| {
+            let mut got = Vec::with_capacity(n);
             let mut buf = Vec::new();
             for _ in 0..n {
-                buf.clear();
-                match reader.by_ref().take(keep).read_until(b'\n', &mut buf) {
-                    Ok(0) => return (lines, true, None),
-                    Ok(_) => {
-                        if buf.last() != Some(&b'\n') && buf.len() as u64 == keep {
-                            // Drop the rest of the over-long line.
-                            if let Err(e) = skip_line(reader) {
-                                lines.push(std::mem::take(&mut buf));
-                                return (lines, true, Some(e));
-                            }
+                match lines::next_line(reader, &mut buf) {
+                    Ok(Some(truncated)) => {
+                        let mut l = buf.clone();
+                        if truncated {
+                            l.push(b' ');
                         }
-                        let mut l = std::mem::take(&mut buf);
-                        if l.last() == Some(&b'\n') {
-                            l.pop();
-                            if l.last() == Some(&b'\r') {
-                                l.pop();
-                            }
-                        }
-                        lines.push(l);
+                        got.push(l);
                     }
-                    Err(e) => return (lines, true, Some(e)),
+                    Ok(None) => return (got, true, None),
+                    Err(e) => return (got, true, Some(e)),
                 }
             }
-            (lines, false, None)
+            (got, false, None)
         });
         self.done = end;
-        for l in lines {
+        for l in got {
             list.append(PyBytes::new(py, &l))?;
         }
         if let Some(e) = err {
@@ -304,30 +284,6 @@ impl PyLogFile {
             self.reader = Mutex::new(Box::new(Failed(Some(e))));
         }
         Ok(list)
-    }
-}
-
-/// Reads and drops the rest of a line, up to and with its `\n`.
-fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<()> {
-    loop {
-        let chunk = match reader.fill_buf() {
-            Ok(c) => c,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => {
-                reader.consume(i + 1);
-                return Ok(());
-            }
-            None => {
-                let n = chunk.len();
-                reader.consume(n);
-            }
-        }
     }
 }
 

@@ -96,6 +96,63 @@ impl BufRead for Pending<'_> {
     }
 }
 
+/// A byte stream as text: decompressed when it starts with the gzip or zstd magic bytes,
+/// as it is otherwise. Errors of the decompression are errors of the input
+/// ([`inputs::Checked`](crate::inputs::Checked)). `Send` when the stream is.
+pub enum Decoded<R: BufRead> {
+    /// Not compressed.
+    Plain(R),
+    /// gzip (several members are read one after another, as `zcat` does).
+    Gzip(io::BufReader<crate::inputs::Checked<flate2::bufread::MultiGzDecoder<R>>>),
+    /// zstd.
+    Zstd(io::BufReader<crate::inputs::Checked<zstd::stream::read::Decoder<'static, R>>>),
+}
+
+impl<R: BufRead> Decoded<R> {
+    /// Looks at the first bytes of `r` and decompresses what follows when they say so.
+    pub fn new(mut r: R) -> io::Result<Decoded<R>> {
+        use crate::inputs::Checked;
+        const BUF: usize = 256 * 1024;
+        let head = r.fill_buf()?;
+        Ok(if head.starts_with(&[0x1f, 0x8b]) {
+            let gz = flate2::bufread::MultiGzDecoder::new(r);
+            Decoded::Gzip(io::BufReader::with_capacity(BUF, Checked(gz)))
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            let zst = zstd::stream::read::Decoder::with_buffer(r)?;
+            Decoded::Zstd(io::BufReader::with_capacity(BUF, Checked(zst)))
+        } else {
+            Decoded::Plain(r)
+        })
+    }
+
+    fn inner(&mut self) -> &mut dyn BufRead {
+        match self {
+            Decoded::Plain(r) => r,
+            Decoded::Gzip(r) => r,
+            Decoded::Zstd(r) => r,
+        }
+    }
+}
+
+impl<R: BufRead> io::Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner().read(buf)
+    }
+}
+
+impl<R: BufRead> BufRead for Decoded<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        match self {
+            Decoded::Plain(r) => r.fill_buf(),
+            Decoded::Gzip(r) => r.fill_buf(),
+            Decoded::Zstd(r) => r.fill_buf(),
+        }
+    }
+    fn consume(&mut self, n: usize) {
+        self.inner().consume(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -192,24 +192,6 @@ impl<R: BufRead> BufRead for Counted<R> {
     }
 }
 
-/// The input as text: decompressed when it starts with the gzip or zstd magic bytes.
-fn decoded<'r>(mut r: Counted<&'r mut dyn BufRead>) -> io::Result<Box<dyn BufRead + 'r>> {
-    let head = r.fill_buf()?;
-    Ok(if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(io::BufReader::with_capacity(
-            256 * 1024,
-            inputs::Checked(flate2::bufread::MultiGzDecoder::new(r)),
-        ))
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Box::new(io::BufReader::with_capacity(
-            256 * 1024,
-            inputs::Checked(zstd::stream::read::Decoder::with_buffer(r)?),
-        ))
-    } else {
-        Box::new(r)
-    })
-}
-
 impl<W: Write> Run<'_, W> {
     fn input(
         &mut self,
@@ -226,7 +208,7 @@ impl<W: Write> Run<'_, W> {
             bar: bar.cloned(),
             unreported: 0,
         };
-        let mut text = decoded(counted)?;
+        let mut text = lines::Decoded::new(counted)?;
         let mut buf = Vec::new();
         let mut events: Vec<Event> = Vec::new();
         let mut items: Vec<Item> = Vec::new();
@@ -241,7 +223,7 @@ impl<W: Write> Run<'_, W> {
                 bytes = 0;
                 self.out.flush()?;
             }
-            let truncated = match lines::next_line(&mut *text, &mut buf) {
+            let truncated = match lines::next_line(&mut text, &mut buf) {
                 Ok(Some(t)) => t,
                 Ok(None) => break,
                 Err(e) => {
