@@ -1010,8 +1010,8 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
         .iter()
         .map(|a| {
             format!(
-                "crate::rules::lang::Anchor {{ seq: {}, elem: {} }}",
-                a.seq, a.elem
+                "crate::rules::lang::Anchor {{ seq: {}, elem: {}, guard: {}, guard_at: {}, need: {}, need_len: {} }}",
+                a.seq, a.elem, a.guard, a.guard_at, a.need, a.need_len
             )
         })
         .collect();

@@ -232,6 +232,8 @@ impl Batch {
 pub(crate) struct Lane<'t> {
     t: &'t Tables<'t>,
     ids: [u16; CAP],
+    /// Bit `id` set: a token of the input read so far has the vocabulary id `id`.
+    present: [u64; (ID_MASK as usize + 1) / 64],
     pub(crate) hits: Hits,
 }
 
@@ -240,6 +242,7 @@ impl<'t> Lane<'t> {
         Lane {
             t,
             ids: [0; CAP],
+            present: [0; (ID_MASK as usize + 1) / 64],
             hits: Hits::new(),
         }
     }
@@ -258,6 +261,8 @@ impl<'t> Lane<'t> {
             let usable = found & (b.len[i] != 0) & (id & HOST_BIT == 0);
             let looked = if usable { id } else { 0 };
             self.ids[i] = if word { looked } else { self.ids[i] };
+            let id = usize::from(self.ids[i] & ID_MASK);
+            self.present[id / 64] |= 1 << (id % 64);
         }
     }
 
@@ -313,6 +318,20 @@ impl<'t> Lane<'t> {
     fn verify_list(&mut self, list: (u32, u32), b: &Batch, at: usize) {
         let t = self.t;
         for a in &t.anchor_list[list.0 as usize..list.1 as usize] {
+            if a.guard != 0 {
+                // Most anchored tokens fail this one comparison.
+                let i = at as isize + isize::from(a.guard_at);
+                if i < 0 || i as usize >= b.n || self.ids[i as usize] & ID_MASK != a.guard {
+                    continue;
+                }
+            }
+            if a.need_len != 0
+                && !t.items[a.need as usize..a.need as usize + usize::from(a.need_len)]
+                    .iter()
+                    .any(|i| self.present[usize::from(i.value >> 6)] & (1 << (i.value & 63)) != 0)
+            {
+                continue;
+            }
             self.verify(a, b, at);
         }
     }
