@@ -525,16 +525,17 @@ pub(crate) fn scan<'t>(
     };
     let mut scratch = Scratch::default();
     words::tokenize(input, &mut scratch, &mut |tok| feed.push(tok));
+    // By reference: moving the batch out of `feed` would copy it.
     let Feed {
-        b,
-        lanes,
+        ref b,
+        ref mut lanes,
         looked,
         verified,
         ..
     } = feed;
     for lane in lanes.iter_mut() {
-        lane.look_up(&b, looked);
-        lane.verify_range(&b, verified, b.n);
+        lane.look_up(b, looked);
+        lane.verify_range(b, verified, b.n);
         for &(s, e, term, eager) in lane.t.literals {
             if eager {
                 let lit = &lane.t.literal_text[s as usize..e as usize];
