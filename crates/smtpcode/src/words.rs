@@ -716,6 +716,15 @@ fn run(r: &Run<'_>, scratch: &mut Scratch, f: &mut impl FnMut(Token<'_>)) {
             return emit_compound(b, start, end, start, kind, scratch, f);
         }
     }
+    // A word past ASCII with no joiner and no right single quotation mark (whose first byte
+    // is 0xE2) is one piece: found without decoding its characters one by one.
+    if r.high
+        && !text
+            .iter()
+            .any(|&c| CLASS[usize::from(c)] == JOIN || c == 0xE2)
+    {
+        return piece(b, start, end, scratch, f);
+    }
     split(b, start, end, scratch, f)
 }
 
