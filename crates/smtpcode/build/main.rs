@@ -1049,6 +1049,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
     );
     array(g, "PAIRS", "(u64, u32, u32)", &c.pairs);
     array(g, "PAIR_DISP", "u16", &c.pair_disp);
+    array(g, "PAIR_SIG", "u64", &c.pair_sig);
     array(g, "LITERALS", "(u32, u32, u32, bool)", &c.literals);
     array(g, "TERM_LITERAL", "u32", &c.term_literal);
     writeln!(
@@ -1064,7 +1065,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
     slots: &SLOTS, disp: &DISP,
     stems: &STEMS, items: &ITEMS, elems: &ELEMS, nots: &NOTS, seqs: &SEQS, simple: &SIMPLE,
     word_anchors: &WORD_ANCHORS, stem_anchors: &STEM_ANCHORS, stem_anchored: {stem_anchored}, kind_anchors: &KIND_ANCHORS, kind_anchored: {},
-    anchor_list: &ANCHOR_LIST, pairs: &PAIRS, pair_disp: &PAIR_DISP,
+    anchor_list: &ANCHOR_LIST, pairs: &PAIRS, pair_disp: &PAIR_DISP, pair_sig: &PAIR_SIG,
     literals: &LITERALS, term_literal: &TERM_LITERAL, literal_text: LITERAL_TEXT,
     rows: &RULES, row_terms: &ROW_TERMS, row_term_ids: &ROW_TERM_IDS, term_rows: &TERM_ROWS, term_row_ids: &TERM_ROW_IDS,
 }};",

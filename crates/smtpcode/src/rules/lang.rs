@@ -918,6 +918,9 @@ pub struct Compiled {
     pub pairs: Vec<(u64, u32, u32)>,
     /// The displacements of `pairs` ([`Perfect`]).
     pub pair_disp: Vec<u16>,
+    /// Per vocabulary id: the [`pair_bit`]s of the tokens after it that make a pair with it
+    /// (a quick test before the pairs' table is read).
+    pub pair_sig: Vec<u64>,
     /// Lengths of the stems that anchor something (for the lookup of a token's prefixes).
     pub stem_lengths: Vec<u8>,
     /// Literal terms: (literal bytes range in `literal_text`, term, eager). An eager literal
@@ -1244,6 +1247,10 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
     let table = Perfect::build(&keys, size)?;
     c.pairs = vec![(0, 0, 0); size];
     c.pair_disp = table.disp;
+    c.pair_sig = vec![0; c.vocab.len()];
+    for key in pair_anchor.keys() {
+        c.pair_sig[(key >> 32) as usize] |= pair_bit(*key as u32);
+    }
     for ((key, list), slot) in pair_anchor.iter().zip(table.slots) {
         let start = c.anchor_list.len() as u32;
         c.anchor_list.extend(list.iter().copied());
@@ -1289,6 +1296,12 @@ fn single_word(c: &Compiled, start: u32, len: u32) -> u16 {
 #[inline]
 pub fn pair_key(first: u16, second: u32) -> u64 {
     (u64::from(first) << 32) | u64::from(second)
+}
+
+/// The bit of a token's [`prefix_code`] in [`Compiled::pair_sig`].
+#[inline]
+pub fn pair_bit(second: u32) -> u64 {
+    1 << (second.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
 /// The most word pairs one sequence is anchored on (alternatives multiply).
