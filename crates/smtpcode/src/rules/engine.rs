@@ -121,7 +121,8 @@ impl Tables<'_> {
             return (0, 0);
         }
         // Most tokens after a pair's first word make no pair with it: one load and one bit
-        // test say so, without the table's hash (verify_range -10 % on the corpus lines).
+        // test say so, without the table's hash (verify_range from 8.3 % to 7.5 % of the
+        // samples of classify on the 1 M corpus lines).
         if self.pair_sig[usize::from(first & ID_MASK)] & pair_bit(second) == 0 {
             return (0, 0);
         }
