@@ -366,7 +366,9 @@ fn codes(g: &mut String, names: &Names) {
         "nonstandard",
         "not_smtp",
     ];
-    let mut basic_index = phf_codegen::Map::new();
+    // Row of each code plus one (0 for none), by code: one load per lookup (a phf map hashed
+    // the code with SipHash; classify looks codes up a few times per input).
+    let mut basic_index = vec![0u8; 1000];
     let mut seen = BTreeSet::new();
     let mut prev = 0u16;
     for (i, (line, r)) in basic.rows.iter().enumerate() {
@@ -391,7 +393,10 @@ fn codes(g: &mut String, names: &Names) {
         ] {
             ok(&basic, l, check::required(name, v));
         }
-        basic_index.entry(code, i.to_string());
+        match (basic_index.get_mut(usize::from(code)), u8::try_from(i + 1)) {
+            (Some(slot), Ok(row)) => *slot = row,
+            _ => basic.fail(l, "codes are below 1000, and at most 254 of them"),
+        }
     }
     array_with(
         g,
@@ -415,12 +420,7 @@ fn codes(g: &mut String, names: &Names) {
             )
         },
     );
-    writeln!(
-        g,
-        "\npub(crate) static BASIC_INDEX: phf::Map<u16, u16> = {};\n",
-        basic_index.build()
-    )
-    .unwrap();
+    array(g, "BASIC_INDEX", "u8", &basic_index);
     let digits: String = (200..=599).map(|n: u16| n.to_string()).collect();
     writeln!(g, "pub(crate) static CODE_DIGITS: &str = {digits:?};\n").unwrap();
 
@@ -517,7 +517,8 @@ fn codes(g: &mut String, names: &Names) {
     );
 
     let enhanced: Table<EnhancedRow> = read("enhanced_codes.tsv");
-    let mut enh_index = phf_codegen::Map::new();
+    // Row of each code plus one (0 for none), by subject and detail (see BASIC_INDEX).
+    let mut enh_index: Vec<(u16, u16, u8)> = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, (line, r)) in enhanced.rows.iter().enumerate() {
         let l = *line;
@@ -538,9 +539,10 @@ fn codes(g: &mut String, names: &Names) {
         ] {
             ok(&enhanced, l, check::required(name, v));
         }
-        // The key is injective for any (subject, detail), so that no pair outside the
-        // registry can land on a row of it.
-        enh_index.entry(u32::from(subject) << 16 | u32::from(detail), i.to_string());
+        match u8::try_from(i + 1) {
+            Ok(row) => enh_index.push((subject, detail, row)),
+            Err(_) => enhanced.fail(l, "at most 254 codes"),
+        }
     }
     array_with(
         g,
@@ -571,12 +573,18 @@ fn codes(g: &mut String, names: &Names) {
             )
         },
     );
-    writeln!(
-        g,
-        "\npub(crate) static ENHANCED_INDEX: phf::Map<u32, u16> = {};\n",
-        enh_index.build()
-    )
-    .unwrap();
+    let details = enh_index
+        .iter()
+        .map(|e| usize::from(e.1))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let mut by_code = vec![0u8; 8 * details];
+    for (subject, detail, row) in enh_index {
+        by_code[usize::from(subject) * details + usize::from(detail)] = row;
+    }
+    writeln!(g, "pub(crate) const ENHANCED_DETAILS: usize = {details};").unwrap();
+    array(g, "ENHANCED_INDEX", "u8", &by_code);
 }
 
 fn provider_table(g: &mut String, providers: &Table<ProviderRow>) {
@@ -1010,8 +1018,8 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
         .iter()
         .map(|a| {
             format!(
-                "crate::rules::lang::Anchor {{ seq: {}, elem: {} }}",
-                a.seq, a.elem
+                "crate::rules::lang::Anchor {{ seq: {}, elem: {}, guard: {}, guard_at: {}, need: {}, need_len: {} }}",
+                a.seq, a.elem, a.guard, a.guard_at, a.need, a.need_len
             )
         })
         .collect();
@@ -1041,6 +1049,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
     );
     array(g, "PAIRS", "(u64, u32, u32)", &c.pairs);
     array(g, "PAIR_DISP", "u16", &c.pair_disp);
+    array(g, "PAIR_SIG", "u64", &c.pair_sig);
     array(g, "LITERALS", "(u32, u32, u32, bool)", &c.literals);
     array(g, "TERM_LITERAL", "u32", &c.term_literal);
     writeln!(
@@ -1056,7 +1065,7 @@ fn write_compiled(g: &mut String, c: &lang::Compiled) {
     slots: &SLOTS, disp: &DISP,
     stems: &STEMS, items: &ITEMS, elems: &ELEMS, nots: &NOTS, seqs: &SEQS, simple: &SIMPLE,
     word_anchors: &WORD_ANCHORS, stem_anchors: &STEM_ANCHORS, stem_anchored: {stem_anchored}, kind_anchors: &KIND_ANCHORS, kind_anchored: {},
-    anchor_list: &ANCHOR_LIST, pairs: &PAIRS, pair_disp: &PAIR_DISP,
+    anchor_list: &ANCHOR_LIST, pairs: &PAIRS, pair_disp: &PAIR_DISP, pair_sig: &PAIR_SIG,
     literals: &LITERALS, term_literal: &TERM_LITERAL, literal_text: LITERAL_TEXT,
     rows: &RULES, row_terms: &ROW_TERMS, row_term_ids: &ROW_TERM_IDS, term_rows: &TERM_ROWS, term_row_ids: &TERM_ROW_IDS,
 }};",

@@ -312,9 +312,8 @@ impl CodeInfo {
 /// assert!(smtpcode::lookup(299).is_none());
 /// ```
 pub fn lookup(code: u16) -> Option<&'static CodeInfo> {
-    crate::tables::BASIC_INDEX
-        .get(&code)
-        .map(|&i| &crate::tables::BASIC_CODES[usize::from(i)])
+    let row = *crate::tables::BASIC_INDEX.get(usize::from(code))?;
+    crate::tables::BASIC_CODES.get(usize::from(row).checked_sub(1)?)
 }
 
 /// Every basic code in the table, in numeric order.

@@ -210,10 +210,13 @@ impl EnhancedInfo {
 /// assert_eq!(e.title(), "Multiple authentication checks failed");
 /// ```
 pub fn lookup_enhanced(subject: u16, detail: u16) -> Option<&'static EnhancedInfo> {
-    let key = u32::from(subject) << 16 | u32::from(detail);
-    crate::tables::ENHANCED_INDEX
-        .get(&key)
-        .map(|&i| &crate::tables::ENHANCED_CODES[usize::from(i)])
+    use crate::tables::{ENHANCED_CODES, ENHANCED_DETAILS, ENHANCED_INDEX};
+    let (subject, detail) = (usize::from(subject), usize::from(detail));
+    if subject >= 8 || detail >= ENHANCED_DETAILS {
+        return None;
+    }
+    let row = ENHANCED_INDEX[subject * ENHANCED_DETAILS + detail];
+    ENHANCED_CODES.get(usize::from(row).checked_sub(1)?)
 }
 
 /// Every code of the IANA registry (81 rows, X.0.0 to X.7.30), in registry order.

@@ -821,6 +821,56 @@ pub struct Anchor {
     pub seq: u32,
     /// Its anchor element (one of whose items the token matched).
     pub elem: u16,
+    /// A quick test before the sequence is verified: the vocabulary id of a word that must
+    /// be the token `guard_at` tokens from the anchor ([`guard_of`]); 0 for none.
+    pub guard: u16,
+    /// See `guard`.
+    pub guard_at: i8,
+    /// Another quick test: the items `items[need..need + need_len]` (words) of an element
+    /// the sequence cannot match without ([`need_of`]); one of them must be among the words
+    /// of the input read so far. `need_len` 0 for none.
+    pub need: u32,
+    /// See `need`.
+    pub need_len: u16,
+}
+
+/// An element a sequence needs (a `One` of words only) other than its anchor, the first word
+/// of its pair and its guard: the one expected least often. One of its words must occur in the
+/// input for the sequence to match, wherever it is; a sequence of common words anchored on one
+/// of them ("user ... unknown") is then verified only in the inputs that have the others.
+pub fn need_of(seq: &Seq, skip: &[usize]) -> Option<usize> {
+    (0..seq.len())
+        .filter(|k| !skip.contains(k))
+        .filter_map(|k| match &seq[k] {
+            Elem::One(items) if items.iter().all(|i| matches!(i, Item::Word(_))) => {
+                Some((anchor_cost(&seq[k], false)?, k))
+            }
+            _ => None,
+        })
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// A word of a sequence at a fixed distance from its anchor (only single tokens between
+/// them), other than the first word of the anchor's pair (`pair`, already compared): the one
+/// expected least often, the farthest of those (the words next to an anchor are the ones that
+/// sequences anchored on it share, "does not exist"). Comparing the token there with it
+/// rejects most anchored tokens before their sequence is verified. Its index and distance.
+pub fn guard_of(seq: &Seq, anchor: usize, pair: Option<usize>) -> Option<(usize, i8)> {
+    let word = |k: usize| match &seq[k] {
+        Elem::One(items) if matches!(items.as_slice(), [Item::Word(_)]) && Some(k) != pair => {
+            anchor_cost(&seq[k], false)
+        }
+        _ => None,
+    };
+    let fixed = |k: usize| matches!(seq[k], Elem::One(_));
+    let before = (0..anchor).rev().take_while(|&k| fixed(k));
+    let after = (anchor + 1..seq.len()).take_while(|&k| fixed(k));
+    before
+        .chain(after)
+        .filter_map(|k| Some((word(k)?, std::cmp::Reverse(k.abs_diff(anchor)), k)))
+        .min()
+        .map(|(_, _, k)| (k, (k as isize - anchor as isize) as i8))
 }
 
 /// The rules of one rule set, compiled: the vocabulary and its hash table, the sequences and
@@ -868,6 +918,9 @@ pub struct Compiled {
     pub pairs: Vec<(u64, u32, u32)>,
     /// The displacements of `pairs` ([`Perfect`]).
     pub pair_disp: Vec<u16>,
+    /// Per vocabulary id: the [`pair_bit`]s of the tokens after it that make a pair with it
+    /// (a quick test before the pairs' table is read).
+    pub pair_sig: Vec<u64>,
     /// Lengths of the stems that anchor something (for the lookup of a token's prefixes).
     pub stem_lengths: Vec<u8>,
     /// Literal terms: (literal bytes range in `literal_text`, term, eager). An eager literal
@@ -1082,9 +1135,34 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
                         straight,
                         codes,
                     });
+                    let guard_elem = guard_of(s, anchor, pair);
+                    let mut skip = vec![anchor];
+                    skip.extend(pair);
+                    skip.extend(guard_elem.map(|(k, _)| k));
+                    let (need, need_len) = match need_of(s, &skip) {
+                        Some(k) => {
+                            let e = &c.elems[start as usize + k];
+                            (e.start, e.len as u16)
+                        }
+                        None => (0, 0),
+                    };
+                    let (guard, guard_at) = match guard_elem {
+                        Some((k, at)) => match &s[k] {
+                            Elem::One(items) => match items.as_slice() {
+                                [Item::Word(w)] => (vocab_ids[w], at),
+                                _ => unreachable!("a guard is one word"),
+                            },
+                            _ => unreachable!("a guard is one word"),
+                        },
+                        None => (0, 0),
+                    };
                     let a = Anchor {
                         seq: seq_id,
                         elem: anchor as u16,
+                        guard,
+                        guard_at,
+                        need,
+                        need_len,
                     };
                     let Elem::One(items) = &s[anchor] else {
                         unreachable!("a sequence has a One element")
@@ -1169,6 +1247,10 @@ pub fn compile(terms: &[Term]) -> Result<Compiled, String> {
     let table = Perfect::build(&keys, size)?;
     c.pairs = vec![(0, 0, 0); size];
     c.pair_disp = table.disp;
+    c.pair_sig = vec![0; c.vocab.len()];
+    for key in pair_anchor.keys() {
+        c.pair_sig[(key >> 32) as usize] |= pair_bit(*key as u32);
+    }
     for ((key, list), slot) in pair_anchor.iter().zip(table.slots) {
         let start = c.anchor_list.len() as u32;
         c.anchor_list.extend(list.iter().copied());
@@ -1214,6 +1296,12 @@ fn single_word(c: &Compiled, start: u32, len: u32) -> u16 {
 #[inline]
 pub fn pair_key(first: u16, second: u32) -> u64 {
     (u64::from(first) << 32) | u64::from(second)
+}
+
+/// The bit of a token's [`prefix_code`] in [`Compiled::pair_sig`].
+#[inline]
+pub fn pair_bit(second: u32) -> u64 {
+    1 << (second.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
 /// The most word pairs one sequence is anchored on (alternatives multiply).

@@ -322,6 +322,7 @@ impl Rules {
             anchor_list: &c.anchor_list,
             pairs: &c.pairs,
             pair_disp: &c.pair_disp,
+            pair_sig: &c.pair_sig,
             literals: &c.literals,
             term_literal: &c.term_literal,
             literal_text: &c.literal_text,
