@@ -63,41 +63,23 @@ impl Field for bool {
     }
 }
 
-impl Field for Cow<'static, str> {
-    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.as_ref().into_py_any(py)
-    }
-    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
-        errors::string_arg(obj, what).map(Cow::Owned)
-    }
-    fn repr(&self, py: Python<'_>) -> String {
-        repr_str(py, self)
-    }
+/// Text, however the record holds it: a `str` in Python.
+macro_rules! text_field {
+    ($($ty:ty),+) => {$(
+        impl Field for $ty {
+            fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                AsRef::<str>::as_ref(self).into_py_any(py)
+            }
+            fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+                errors::string_arg(obj, what).map(<$ty>::from)
+            }
+            fn repr(&self, py: Python<'_>) -> String {
+                repr_str(py, self.as_ref())
+            }
+        }
+    )+};
 }
-
-impl Field for String {
-    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.as_str().into_py_any(py)
-    }
-    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
-        errors::string_arg(obj, what)
-    }
-    fn repr(&self, py: Python<'_>) -> String {
-        repr_str(py, self)
-    }
-}
-
-impl Field for Arc<str> {
-    fn get(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.as_ref().into_py_any(py)
-    }
-    fn arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
-        errors::string_arg(obj, what).map(Arc::from)
-    }
-    fn repr(&self, py: Python<'_>) -> String {
-        repr_str(py, self)
-    }
-}
+text_field!(String, Arc<str>, Cow<'static, str>);
 
 /// A count or a line number.
 impl Field for u64 {

@@ -1,6 +1,8 @@
 //! Reading input lines as bytes in bounded memory.
 
+use std::cell::Cell;
 use std::io::{self, BufRead};
+use std::rc::Rc;
 
 /// The longest line kept whole; the rest of a longer line is read and dropped, and the
 /// record says the line was truncated. Memory stays bounded whatever the input.
@@ -50,25 +52,35 @@ pub fn next_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> io::Result<Option<bo
 }
 
 /// A reader that knows how many bytes its buffer still holds: when none, the next read may
-/// wait for the input (a pipe, a terminal), so a command flushes what it has written first.
-pub struct Pending<'r> {
-    inner: &'r mut dyn BufRead,
-    left: usize,
+/// wait for the input (a pipe, a terminal), so a command writes out what it has first. The
+/// count can be watched after the reader is handed on (to a decompressor): [`Pending::watch`].
+pub struct Pending<R> {
+    inner: R,
+    left: Rc<Cell<usize>>,
 }
 
-impl<'r> Pending<'r> {
+impl<R: BufRead> Pending<R> {
     /// Wraps `inner`; nothing is known to be buffered yet.
-    pub fn new(inner: &'r mut dyn BufRead) -> Pending<'r> {
-        Pending { inner, left: 0 }
+    pub fn new(inner: R) -> Pending<R> {
+        Pending {
+            inner,
+            left: Rc::default(),
+        }
     }
 
     /// The bytes read from the input and not consumed yet.
     pub fn pending(&self) -> usize {
-        self.left
+        self.left.get()
+    }
+
+    /// The count of [`pending`](Self::pending), to read where the reader itself is out of
+    /// reach.
+    pub fn watch(&self) -> Rc<Cell<usize>> {
+        self.left.clone()
     }
 }
 
-impl io::Read for Pending<'_> {
+impl<R: BufRead> io::Read for Pending<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         read_buffered(self, buf)
     }
@@ -84,15 +96,15 @@ pub fn read_buffered(r: &mut impl BufRead, buf: &mut [u8]) -> io::Result<usize> 
     Ok(n)
 }
 
-impl BufRead for Pending<'_> {
+impl<R: BufRead> BufRead for Pending<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         let b = self.inner.fill_buf()?;
-        self.left = b.len();
+        self.left.set(b.len());
         Ok(b)
     }
     fn consume(&mut self, n: usize) {
         self.inner.consume(n);
-        self.left = self.left.saturating_sub(n);
+        self.left.set(self.left.get().saturating_sub(n));
     }
 }
 

@@ -7,10 +7,8 @@
 //! to give at once, so that `tail -F maillog | smtpcode logs -` prints each event as its line
 //! arrives.
 
-use std::cell::Cell;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -158,11 +156,9 @@ fn progress_bar(name: &str, size: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// Counts what is consumed of the raw input (for the progress bar) and says how much is
-/// left in its buffer (a stream's block ends when nothing is).
+/// Counts what is consumed of the raw input, for the progress bar.
 struct Counted<R> {
     inner: R,
-    left: Rc<Cell<usize>>,
     bar: Option<indicatif::ProgressBar>,
     unreported: u64,
 }
@@ -175,13 +171,10 @@ impl<R: BufRead> Read for Counted<R> {
 
 impl<R: BufRead> BufRead for Counted<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let b = self.inner.fill_buf()?;
-        self.left.set(b.len());
-        Ok(b)
+        self.inner.fill_buf()
     }
     fn consume(&mut self, n: usize) {
         self.inner.consume(n);
-        self.left.set(self.left.get().saturating_sub(n));
         self.unreported += n as u64;
         if self.unreported >= 256 * 1024 {
             if let Some(b) = &self.bar {
@@ -201,14 +194,14 @@ impl<W: Write> Run<'_, W> {
         stream: bool,
         bar: Option<&indicatif::ProgressBar>,
     ) -> io::Result<()> {
-        let left = Rc::new(Cell::new(0));
-        let counted = Counted {
+        // How much of the raw input is buffered: a stream's block ends when nothing is.
+        let raw = lines::Pending::new(Counted {
             inner: raw,
-            left: left.clone(),
             bar: bar.cloned(),
             unreported: 0,
-        };
-        let mut text = lines::Decoded::new(counted)?;
+        });
+        let left = raw.watch();
+        let mut text = lines::Decoded::new(raw)?;
         let mut buf = Vec::new();
         let mut events: Vec<Event> = Vec::new();
         let mut items: Vec<Item> = Vec::new();

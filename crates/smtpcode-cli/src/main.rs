@@ -443,10 +443,16 @@ struct Block {
 }
 
 impl Block {
-    /// Reads the next lines into the block (emptied first). `Ok(true)` when more may follow,
-    /// `Ok(false)` at the end of the input, `Err` when reading failed: the block holds the
-    /// lines read before the error either way.
-    fn fill(&mut self, reader: &mut dyn BufRead, buf: &mut Vec<u8>) -> io::Result<bool> {
+    /// Reads the next lines into the block (emptied first); with `stream`, the block also
+    /// ends when the input has nothing more to give at once. `Ok(true)` when more may
+    /// follow, `Ok(false)` at the end of the input, `Err` when reading failed: the block
+    /// holds the lines read before the error either way.
+    fn fill<R: BufRead>(
+        &mut self,
+        reader: &mut lines::Pending<R>,
+        buf: &mut Vec<u8>,
+        stream: bool,
+    ) -> io::Result<bool> {
         self.text.clear();
         self.ends.clear();
         while self.ends.len() < BLOCK_LINES && self.text.len() < BLOCK_BYTES {
@@ -456,6 +462,9 @@ impl Block {
                     self.ends.push((self.text.len(), truncated));
                 }
                 None => return Ok(false),
+            }
+            if stream && reader.pending() == 0 {
+                break;
             }
         }
         Ok(true)
@@ -509,31 +518,14 @@ fn classify(
         let mut line_no = 0u64;
         let mut buf = Vec::new();
         let mut block = Block::default();
+        // Blocks of lines classified on all cores, written in order. Standard input's block
+        // also ends when it has nothing more to give at once, and is written out then: a
+        // pipe's lines are answered as they come.
+        let stream = matches!(input, inputs::Input::Stdin);
+        let mut reader = lines::Pending::new(reader);
         let mut each = || -> io::Result<()> {
-            if matches!(input, inputs::Input::Stdin) {
-                // Line by line: a pipe's lines are answered as they come (the output is
-                // flushed whenever the input has nothing more to give at once).
-                let mut reader = lines::Pending::new(reader);
-                loop {
-                    if reader.pending() == 0 {
-                        out.flush()?;
-                    }
-                    let Some(truncated) = lines::next_line(&mut reader, &mut buf)? else {
-                        break;
-                    };
-                    line_no += 1;
-                    let c: Classification = classifier.classify_with(&buf[..], ctx);
-                    if opts.summary {
-                        counts.add(&c);
-                    } else {
-                        writer.record(&mut out, file, Some(line_no), &c, &buf, truncated)?;
-                    }
-                }
-                return Ok(());
-            }
-            // A file: blocks of lines classified on all cores, written in order.
             loop {
-                let read = block.fill(reader, &mut buf);
+                let read = block.fill(&mut reader, &mut buf, stream);
                 block.classify(classifier, ctx);
                 for (i, c) in block.results.iter().enumerate() {
                     line_no += 1;
@@ -543,6 +535,9 @@ fn classify(
                         let (line, truncated) = block.line(i);
                         writer.record(&mut out, file, Some(line_no), c, line, truncated)?;
                     }
+                }
+                if stream {
+                    out.flush()?;
                 }
                 // A read error after the lines before it are out.
                 if !read? {

@@ -343,106 +343,8 @@ impl Summary {
     }
 }
 
-/// One row of the basic reply code table, as `codes` prints it in JSON, TSV and CSV.
-#[derive(Serialize)]
-struct CodeRecord {
-    code: u16,
-    status: smtpcode::CodeStatus,
-    name: &'static str,
-    meaning: &'static str,
-    explanation: &'static str,
-    fix: &'static str,
-    reason: Option<Reason>,
-    source: &'static str,
-    note: &'static str,
-}
-
-impl From<&'static smtpcode::CodeInfo> for CodeRecord {
-    fn from(i: &'static smtpcode::CodeInfo) -> Self {
-        CodeRecord {
-            code: i.code(),
-            status: i.status(),
-            name: i.name(),
-            meaning: i.meaning(),
-            explanation: i.explanation(),
-            fix: i.fix(),
-            reason: i.reason(),
-            source: i.source(),
-            note: i.note(),
-        }
-    }
-}
-
-/// One row of the enhanced status code registry, as `codes --enhanced` prints it in JSON,
-/// TSV and CSV.
-#[derive(Serialize)]
-struct EnhancedRecord {
-    code: &'static str,
-    title: &'static str,
-    meaning: &'static str,
-    basic_codes: &'static str,
-    reason: Option<Reason>,
-    source: &'static str,
-}
-
-impl From<&'static smtpcode::EnhancedInfo> for EnhancedRecord {
-    fn from(e: &'static smtpcode::EnhancedInfo) -> Self {
-        EnhancedRecord {
-            code: e.code(),
-            title: e.title(),
-            meaning: e.meaning(),
-            basic_codes: e.basic_codes(),
-            reason: e.reason(),
-            source: e.source(),
-        }
-    }
-}
-
-/// One reason, as `reasons` prints it in JSON, TSV and CSV (flat, so that each field is a
-/// column).
-#[derive(Serialize)]
-struct ReasonRecord {
-    reason: Reason,
-    fault: smtpcode::Fault,
-    summary: &'static str,
-    permanent_bounce: Bounce,
-    permanent_action: smtpcode::Action,
-    permanent_retry: bool,
-    transient_bounce: Bounce,
-    transient_action: smtpcode::Action,
-    transient_retry: bool,
-    inferred_outcome: Outcome,
-    explanation: &'static str,
-    fix: &'static str,
-    taxonomies: &'static str,
-    source: &'static str,
-}
-
-impl From<&'static smtpcode::ReasonInfo> for ReasonRecord {
-    fn from(i: &'static smtpcode::ReasonInfo) -> Self {
-        let (permanent_bounce, permanent_action, permanent_retry) = i.permanent();
-        let (transient_bounce, transient_action, transient_retry) = i.transient();
-        ReasonRecord {
-            reason: i.reason(),
-            fault: i.fault(),
-            summary: i.summary(),
-            permanent_bounce,
-            permanent_action,
-            permanent_retry,
-            transient_bounce,
-            transient_action,
-            transient_retry,
-            inferred_outcome: i.inferred_outcome(),
-            explanation: i.explanation(),
-            fix: i.fix(),
-            taxonomies: i.taxonomies(),
-            source: i.source(),
-        }
-    }
-}
-
 /// Writes the rows of a table in JSON (one object per line), TSV or CSV (a header line with
-/// the field names, then one line per row): one definition of each row, its `Serialize`.
+/// the field names, then one line per row): each row in the core crate's serde form.
 /// The tables' texts come from tab-separated data files, so they hold no tab nor line break
 /// and TSV needs no quoting.
 fn listing<T: Serialize>(
@@ -494,7 +396,7 @@ pub fn codes(class: Option<u8>, enhanced: bool, long: bool, format: Format) -> i
             class.is_none_or(allowed)
         });
         if format != Format::Table {
-            listing(&mut out, format, rows.map(EnhancedRecord::from))?;
+            listing(&mut out, format, rows)?;
             return out.flush();
         }
         for e in rows {
@@ -520,7 +422,7 @@ pub fn codes(class: Option<u8>, enhanced: bool, long: bool, format: Format) -> i
         .iter()
         .filter(|info| class.is_none_or(|c| u16::from(c) == info.code() / 100));
     if format != Format::Table {
-        listing(&mut out, format, rows.map(CodeRecord::from))?;
+        listing(&mut out, format, rows)?;
         return out.flush();
     }
     if !long {
@@ -548,11 +450,7 @@ pub fn codes(class: Option<u8>, enhanced: bool, long: bool, format: Format) -> i
 pub fn reasons(format: Format) -> io::Result<()> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     if format != Format::Table {
-        listing(
-            &mut out,
-            format,
-            Reason::ALL.iter().map(|r| ReasonRecord::from(r.info())),
-        )?;
+        listing(&mut out, format, Reason::ALL.iter().map(|r| r.info()))?;
         return out.flush();
     }
     for r in Reason::ALL {

@@ -168,15 +168,14 @@ impl Classification {
 
 #[cfg(any(feature = "log", feature = "bounce"))]
 impl Classification {
-    /// The same reply as a mail log or a DSN reports it: their verdict on the delivery
-    /// decides the outcome (and, for `Some(reason)`, the reason) over what the text alone
-    /// says; the bounce, action, retry and texts follow. `basis` and `rule` name what decided.
+    /// The same reply as a mail log reports it: the log's verdict on the delivery decides
+    /// the outcome (and, for `Some(reason)`, the reason) over what the text alone says; the
+    /// bounce, action, retry and texts follow. `rule` names the log status that decided.
     #[cfg(feature = "log")]
-    pub(crate) fn with_verdict(
+    pub(crate) fn with_log_verdict(
         mut self,
         outcome: Outcome,
         reason: Option<Reason>,
-        basis: Basis,
         rule: &'static str,
     ) -> Classification {
         let reason = match (outcome, reason) {
@@ -194,7 +193,7 @@ impl Classification {
         let reason_changed = reason != self.reason;
         self.outcome = outcome;
         self.reason = reason;
-        self.basis = basis;
+        self.basis = Basis::LogStatus;
         self.rule = rule;
         let info = reason.info();
         (self.bounce, self.action, self.retry) = info.for_outcome(outcome);

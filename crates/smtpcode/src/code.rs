@@ -250,8 +250,10 @@ named_enum! {
     }
 }
 
-/// One row of the basic reply code table (`data/basic_codes.tsv`).
+/// One row of the basic reply code table (`data/basic_codes.tsv`). Its serde form (what
+/// `smtpcode codes --format json` prints) has the fields of the getters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CodeInfo {
     pub(crate) code: u16,
     pub(crate) status: CodeStatus,
@@ -262,6 +264,7 @@ pub struct CodeInfo {
     pub(crate) reason: Option<Reason>,
     pub(crate) source: &'static str,
     pub(crate) note: &'static str,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) rule_id: &'static str,
 }
 

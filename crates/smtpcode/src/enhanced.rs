@@ -149,18 +149,24 @@ impl<'de> serde::Deserialize<'de> for EnhancedCode {
     }
 }
 
-/// One row of the IANA enhanced status code registry (`data/enhanced_codes.tsv`).
+/// One row of the IANA enhanced status code registry (`data/enhanced_codes.tsv`). Its serde
+/// form (what `smtpcode codes --enhanced --format json` prints) has the fields of the getters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct EnhancedInfo {
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) subject: u16,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) detail: u16,
     pub(crate) code: &'static str,
     pub(crate) title: &'static str,
     pub(crate) meaning: &'static str,
     pub(crate) basic_codes: &'static str,
     pub(crate) reason: Option<Reason>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) classes: u8,
     pub(crate) source: &'static str,
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) rule_id: &'static str,
 }
 

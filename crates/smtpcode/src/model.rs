@@ -154,6 +154,34 @@ impl ReasonInfo {
     }
 }
 
+/// Flat, so that each field is a column of `smtpcode reasons --format tsv`: `reason`,
+/// `fault`, `summary`, `permanent_bounce`, `permanent_action`, `permanent_retry`, the same
+/// three `transient_`, `inferred_outcome`, `explanation`, `fix`, `taxonomies`, `source`.
+#[cfg(feature = "serde")]
+impl serde::Serialize for ReasonInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (pb, pa, pr) = self.permanent;
+        let (tb, ta, tr) = self.transient;
+        let mut r = s.serialize_struct("ReasonInfo", 14)?;
+        r.serialize_field("reason", &self.reason)?;
+        r.serialize_field("fault", &self.fault)?;
+        r.serialize_field("summary", self.summary)?;
+        r.serialize_field("permanent_bounce", &pb)?;
+        r.serialize_field("permanent_action", &pa)?;
+        r.serialize_field("permanent_retry", &pr)?;
+        r.serialize_field("transient_bounce", &tb)?;
+        r.serialize_field("transient_action", &ta)?;
+        r.serialize_field("transient_retry", &tr)?;
+        r.serialize_field("inferred_outcome", &self.inferred_outcome)?;
+        r.serialize_field("explanation", self.explanation)?;
+        r.serialize_field("fix", self.fix)?;
+        r.serialize_field("taxonomies", self.taxonomies)?;
+        r.serialize_field("source", self.source)?;
+        r.end()
+    }
+}
+
 impl Reason {
     /// The table row for this reason.
     pub fn info(self) -> &'static ReasonInfo {

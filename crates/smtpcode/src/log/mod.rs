@@ -29,7 +29,7 @@
 
 use std::borrow::Cow;
 
-use crate::classify::{Basis, Classification};
+use crate::classify::Classification;
 use crate::macros::named_enum;
 pub(crate) use crate::model::command_named;
 use crate::model::{Command, Outcome, Reason};
@@ -223,9 +223,7 @@ impl Event {
         let (c, mut cause) = verdict(c, self.status, self.temporary);
         if cause.is_none() && self.status == Status::Expired {
             if let Some(t) = &self.cause_text {
-                cause = Some(classifier.classify(t.as_bytes()).reason()).filter(|r| {
-                    !matches!(r, Reason::None | Reason::Undetermined | Reason::Expired)
-                });
+                cause = cause_of(classifier.classify(t.as_bytes()).reason());
             }
         }
         self.classification = c;
@@ -236,67 +234,35 @@ impl Event {
 /// The classification of the text under the log's status, and the reason it replaced.
 fn verdict(c: Classification, status: Status, temporary: bool) -> (Classification, Option<Reason>) {
     let o = c.outcome();
-    match status {
-        Status::Sent if o != Outcome::Success => (
-            c.with_verdict(
-                Outcome::Success,
-                None,
-                Basis::LogStatus,
-                static_text!("log:sent"),
-            ),
-            None,
-        ),
-        Status::Deferred if o != Outcome::Transient => (
-            c.with_verdict(
-                Outcome::Transient,
-                None,
-                Basis::LogStatus,
-                static_text!("log:deferred"),
-            ),
-            None,
-        ),
-        Status::Bounced if o != Outcome::Permanent => (
-            c.with_verdict(
-                Outcome::Permanent,
-                None,
-                Basis::LogStatus,
-                static_text!("log:bounced"),
-            ),
-            None,
-        ),
-        Status::Expired => {
-            let cause = Some(c.reason())
-                .filter(|r| !matches!(r, Reason::None | Reason::Undetermined | Reason::Expired));
-            (
-                c.with_verdict(
-                    Outcome::Permanent,
-                    Some(Reason::Expired),
-                    Basis::LogStatus,
-                    static_text!("log:expired"),
-                ),
-                cause,
-            )
+    let (outcome, reason, rule) = match status {
+        Status::Sent if o != Outcome::Success => (Outcome::Success, None, static_text!("log:sent")),
+        Status::Deferred if o != Outcome::Transient => {
+            (Outcome::Transient, None, static_text!("log:deferred"))
         }
-        Status::Rejected if temporary && o != Outcome::Transient => (
-            c.with_verdict(
-                Outcome::Transient,
-                None,
-                Basis::LogStatus,
-                static_text!("log:rejected"),
-            ),
-            None,
+        Status::Bounced if o != Outcome::Permanent => {
+            (Outcome::Permanent, None, static_text!("log:bounced"))
+        }
+        Status::Expired => (
+            Outcome::Permanent,
+            Some(Reason::Expired),
+            static_text!("log:expired"),
         ),
-        Status::Rejected if !temporary && !o.is_failure() => (
-            c.with_verdict(
-                Outcome::Permanent,
-                None,
-                Basis::LogStatus,
-                static_text!("log:rejected"),
-            ),
-            None,
-        ),
-        _ => (c, None),
-    }
+        Status::Rejected if temporary && o != Outcome::Transient => {
+            (Outcome::Transient, None, static_text!("log:rejected"))
+        }
+        Status::Rejected if !temporary && !o.is_failure() => {
+            (Outcome::Permanent, None, static_text!("log:rejected"))
+        }
+        _ => return (c, None),
+    };
+    // An expiry's own text may say why the message kept failing.
+    let cause = reason.and_then(|_| cause_of(c.reason()));
+    (c.with_log_verdict(outcome, reason, rule), cause)
+}
+
+/// The reason a text gives as the cause of an expiry, when it names one.
+fn cause_of(r: Reason) -> Option<Reason> {
+    Some(r).filter(|r| !matches!(r, Reason::None | Reason::Undetermined | Reason::Expired))
 }
 
 /// What one line is, besides the events it gave.
