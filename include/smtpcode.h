@@ -667,6 +667,44 @@ typedef uint32_t smtpcode_dsn_action;
 #endif // __cplusplus
 
 /**
+ * What a client saw when a session ended with no reply from the server, for
+ * `smtpcode_classify_no_reply()`.
+ */
+enum smtpcode_no_reply
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The server's name did not resolve (DNS).
+   */
+  SMTPCODE_NO_REPLY_NAME_NOT_RESOLVED = 0,
+  /**
+   * Nothing accepted the connection at the server's address (ECONNREFUSED).
+   */
+  SMTPCODE_NO_REPLY_CONNECTION_REFUSED = 1,
+  /**
+   * No answer in time, while connecting or waiting for a reply (ETIMEDOUT).
+   */
+  SMTPCODE_NO_REPLY_TIMED_OUT = 2,
+  /**
+   * The connection was closed or reset before a reply came (ECONNRESET, EOF).
+   */
+  SMTPCODE_NO_REPLY_CONNECTION_LOST = 3,
+  /**
+   * The TLS handshake or the check of the server's certificate failed.
+   */
+  SMTPCODE_NO_REPLY_TLS_FAILED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum smtpcode_no_reply smtpcode_no_reply;
+#else
+typedef uint32_t smtpcode_no_reply;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What a bounce message says: made by `smtpcode_bounce_parse()` or
  * `smtpcode_classifier_bounce_parse()`, read with `smtpcode_bounce_report_info()`,
  * `smtpcode_bounce_report_recipient()` and `smtpcode_bounce_report_problem()`, freed with
@@ -1183,6 +1221,37 @@ smtpcode_status smtpcode_classify(const char *buf,
                                   struct smtpcode_classification *out);
 
 /**
+ * Classifies a session that ended with no reply from the server into `*out`: a name that
+ * did not resolve, a refused connection, a timeout, a connection lost, a failed TLS
+ * handshake. The reason is `network_error` (`tls_required` for a TLS failure), from the
+ * detail's words when they say the same thing; the outcome is always transient
+ * (`outcome_inferred` set), since no server refused the message.
+ *
+ * `failure`: a `smtpcode_no_reply` value, what the client saw.
+ * `buf`/`len`: the text the client had about it (an error message such as `strerror()`'s or
+ * the TLS library's), as bytes; NULL with `len == 0` for none.
+ * `command`: the SMTP command under way (a `smtpcode_command` value), or
+ * `SMTPCODE_NO_COMMAND`; a refused connection and a failed name lookup are always
+ * `SMTPCODE_COMMAND_CONNECT`.
+ * `out`: written only when the result is `SMTPCODE_STATUS_OK`.
+ *
+ * Returns `SMTPCODE_STATUS_OK`, `SMTPCODE_STATUS_NULL_ARGUMENT` when `out` is NULL or `buf`
+ * is NULL with `len > 0`, and `SMTPCODE_STATUS_INVALID_ARGUMENT` when `failure` or `command`
+ * is out of range. The strings in `*out` are static. Allocates nothing; linear in `len`;
+ * thread-safe.
+ *
+ * # Safety
+ *
+ * `buf` must be NULL or point to `len` readable bytes; `out` must be NULL or point to a
+ * writable `smtpcode_classification`.
+ */
+smtpcode_status smtpcode_classify_no_reply(uint32_t failure,
+                                           const char *buf,
+                                           size_t len,
+                                           uint32_t command,
+                                           struct smtpcode_classification *out);
+
+/**
  * Finds the reply code, the enhanced status code and the text in one reply, in any form
  * `smtpcode_classify()` accepts, into `*out`. The text and the prefix are reported as
  * offsets into `buf`.
@@ -1338,6 +1407,12 @@ const char *smtpcode_bounce_format_str(uint32_t format);
  * Thread-safe.
  */
 const char *smtpcode_dsn_action_str(uint32_t action);
+
+/**
+ * The snake_case name of a `smtpcode_no_reply` value ("connection_refused"), or NULL when
+ * `failure` is out of range. The string is static: do not free it. Thread-safe.
+ */
+const char *smtpcode_no_reply_str(uint32_t failure);
 
 /**
  * A short English description of a `smtpcode_status` value, for logs ("not found: ...").
@@ -1545,6 +1620,25 @@ smtpcode_status smtpcode_classifier_classify(const struct smtpcode_classifier *c
                                              size_t len,
                                              uint32_t command,
                                              struct smtpcode_classification *out);
+
+/**
+ * `smtpcode_classify_no_reply()` with `classifier`'s rules: a user's rules decide before
+ * the built-in ones. Same arguments, results and guarantees, plus `classifier`; thread-safe
+ * on a shared classifier.
+ *
+ * Returns `SMTPCODE_STATUS_NULL_ARGUMENT` when `classifier` or `out` is NULL.
+ *
+ * # Safety
+ *
+ * `classifier` must be NULL or a live classifier; `buf` must be NULL or point to `len`
+ * readable bytes; `out` must be NULL or point to a writable `smtpcode_classification`.
+ */
+smtpcode_status smtpcode_classifier_classify_no_reply(const struct smtpcode_classifier *classifier,
+                                                      uint32_t failure,
+                                                      const char *buf,
+                                                      size_t len,
+                                                      uint32_t command,
+                                                      struct smtpcode_classification *out);
 
 #ifdef __cplusplus
 }  // extern "C"

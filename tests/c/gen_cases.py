@@ -18,6 +18,8 @@ CLASSIFY_FILES = ["classify.tsv", "providers.tsv", "phrases.tsv"]
 CLASSIFY_COLUMNS = ["code", "enhanced", "outcome", "bounce", "reason", "action", "retry",
                     "provider", "provider_code"]
 PARSE_COLUMNS = ["code", "enhanced", "text", "error"]
+NO_REPLY_COLUMNS = ["failure", "command", "code", "outcome", "bounce", "reason", "action",
+                    "retry", "answered"]
 
 
 def unescape(s, where):
@@ -188,6 +190,34 @@ def main():
             lines.append("    {" + ", ".join(fields) + "},")
     lines += [
         "    {0, NULL, 0, NULL, NULL, NULL},",
+        "};",
+        "",
+        "/* A case of no-reply.tsv (smtpcode_classify_no_reply). NULL means '-' (none). */",
+        "typedef struct golden_no_reply {",
+        "    int line; /* 0 ends the array */",
+        "    const char *input;",
+        "    size_t input_len;",
+    ]
+    lines += [f"    const char *{c};" for c in NO_REPLY_COLUMNS]
+    lines += [
+        "} golden_no_reply;",
+        "",
+        "static const golden_no_reply GOLDEN_NO_REPLY[] = {",
+    ]
+    path = os.path.join(data_dir, "no-reply.tsv")
+    if os.path.exists(path):
+        header, rows = read_tsv(path)
+        missing = [c for c in ["input"] + NO_REPLY_COLUMNS if c not in header]
+        if missing:
+            sys.exit(f"{path}: missing columns {missing}")
+        for n, row in rows:
+            where = f"no-reply.tsv:{n}"
+            inp = unescape(row["input"], where)
+            fields = [str(n), c_bytes(inp), str(len(inp))]
+            fields += [c_opt(row[c], where) for c in NO_REPLY_COLUMNS]
+            lines.append("    {" + ", ".join(fields) + "},")
+    lines += [
+        "    {0, NULL, 0" + ", NULL" * len(NO_REPLY_COLUMNS) + "},",
         "};",
         "",
         "#endif",

@@ -557,6 +557,101 @@ static void test_invalid_arguments(void) {
     free(buf);
 }
 
+/* The integer of a no-reply failure's name, or UINT32_MAX when unknown. */
+static uint32_t no_reply_by_name(const char *name) {
+    uint32_t i;
+    for (i = 0; smtpcode_no_reply_str(i); i++) {
+        if (strcmp(smtpcode_no_reply_str(i), name) == 0) {
+            return i;
+        }
+    }
+    return UINT32_MAX;
+}
+
+/* The golden no-reply cases (no-reply.tsv), with the built-in rules alone and through a
+ * classifier handle with a site's rules; and the argument checks of both functions. */
+static void test_golden_no_reply(void) {
+    const golden_no_reply *g;
+    int cases = 0, bad = 0;
+    smtpcode_classifier *site = NULL;
+    smtpcode_classification c;
+    /* A site's rules (tests/data/user-rules.tsv) say nothing of these failures. */
+    CHECK(smtpcode_classifier_new_from_file(USER_RULES_PATH, strlen(USER_RULES_PATH), NULL, 0,
+                                            &site) == SMTPCODE_STATUS_OK);
+    for (g = GOLDEN_NO_REPLY; g->line; g++) {
+        smtpcode_classification via;
+        char code[16];
+        const char *got[7];
+        const char *want[7];
+        const char *names[7] = {"code",   "outcome", "bounce",  "reason",
+                                "action", "retry",   "answered"};
+        uint32_t failure = no_reply_by_name(g->failure);
+        uint32_t command = g->command ? command_by_name(g->command) : SMTPCODE_NO_COMMAND;
+        int k;
+        cases++;
+        if (failure == UINT32_MAX || (g->command && command == SMTPCODE_NO_COMMAND)) {
+            printf("  no-reply.tsv:%d: unknown failure or command\n", g->line);
+            bad++;
+            continue;
+        }
+        if (smtpcode_classify_no_reply(failure, g->input, g->input_len, command, &c) !=
+                SMTPCODE_STATUS_OK ||
+            smtpcode_classifier_classify_no_reply(site, failure, g->input, g->input_len,
+                                                  command, &via) != SMTPCODE_STATUS_OK ||
+            !same_classification(&c, &via)) {
+            printf("  no-reply.tsv:%d: status, or the handle's answer differs\n", g->line);
+            bad++;
+            continue;
+        }
+        snprintf(code, sizeof code, "%u", (unsigned)c.code);
+        got[0] = c.code ? code : NULL;
+        got[1] = smtpcode_outcome_str(c.outcome);
+        got[2] = smtpcode_bounce_str(c.bounce);
+        got[3] = smtpcode_reason_str(c.reason);
+        got[4] = smtpcode_action_str(c.action);
+        got[5] = c.has_retry ? (c.retry ? "true" : "false") : NULL;
+        got[6] = c.command == SMTPCODE_NO_COMMAND ? NULL : smtpcode_command_str(c.command);
+        want[0] = g->code;
+        want[1] = g->outcome;
+        want[2] = g->bounce;
+        want[3] = g->reason;
+        want[4] = g->action;
+        want[5] = g->retry;
+        want[6] = g->answered;
+        for (k = 0; k < 7; k++) {
+            if (!same_opt(want[k], got[k])) {
+                printf("  no-reply.tsv:%d: %s: want %s, got %s (rule %s)\n", g->line, names[k],
+                       want[k] ? want[k] : "-", got[k] ? got[k] : "-", c.rule);
+                bad++;
+            }
+        }
+        if (!valid_classification(&c) || !c.outcome_inferred) {
+            printf("  no-reply.tsv:%d: a field is out of range or not inferred\n", g->line);
+            bad++;
+        }
+    }
+    printf("  %d golden no-reply cases\n", cases);
+    CHECK(cases > 0);
+    CHECK(bad == 0);
+
+    check_names(smtpcode_no_reply_str, SMTPCODE_NO_REPLY_TLS_FAILED);
+    CHECK(streq(smtpcode_no_reply_str(SMTPCODE_NO_REPLY_CONNECTION_REFUSED), "connection_refused"));
+    POISON(c);
+    CHECK(smtpcode_classify_no_reply(SMTPCODE_NO_REPLY_TLS_FAILED + 1, NULL, 0,
+                                     SMTPCODE_NO_COMMAND, &c) == SMTPCODE_STATUS_INVALID_ARGUMENT);
+    CHECK(smtpcode_classify_no_reply(SMTPCODE_NO_REPLY_TIMED_OUT, NULL, 0, 1000, &c) ==
+          SMTPCODE_STATUS_INVALID_ARGUMENT);
+    CHECK(smtpcode_classify_no_reply(SMTPCODE_NO_REPLY_TIMED_OUT, NULL, 5, SMTPCODE_NO_COMMAND,
+                                     &c) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(smtpcode_classifier_classify_no_reply(NULL, SMTPCODE_NO_REPLY_TIMED_OUT, NULL, 0,
+                                                SMTPCODE_NO_COMMAND, &c) ==
+          SMTPCODE_STATUS_NULL_ARGUMENT);
+    CHECK(UNTOUCHED(c));
+    CHECK(smtpcode_classify_no_reply(SMTPCODE_NO_REPLY_TIMED_OUT, NULL, 0, SMTPCODE_NO_COMMAND,
+                                     NULL) == SMTPCODE_STATUS_NULL_ARGUMENT);
+    smtpcode_classifier_free(site);
+}
+
 static void test_lookup(void) {
     smtpcode_code_info info, row;
     size_t i, n = smtpcode_code_count();
@@ -1266,6 +1361,7 @@ int main(void) {
      * the matcher on its own. */
     run_test(test_golden_classify, "golden_classify", &passed, &failed);
     run_test(test_golden_parse, "golden_parse", &passed, &failed);
+    run_test(test_golden_no_reply, "golden_no_reply", &passed, &failed);
     run_test(test_version, "version", &passed, &failed);
     run_test(test_status_str, "status_str", &passed, &failed);
     run_test(test_enum_names, "enum_names", &passed, &failed);

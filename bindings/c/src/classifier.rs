@@ -192,6 +192,33 @@ pub unsafe extern "C" fn smtpcode_classifier_classify(
     }
 }
 
+/// `smtpcode_classify_no_reply()` with `classifier`'s rules: a user's rules decide before
+/// the built-in ones. Same arguments, results and guarantees, plus `classifier`; thread-safe
+/// on a shared classifier.
+///
+/// Returns `SMTPCODE_STATUS_NULL_ARGUMENT` when `classifier` or `out` is NULL.
+///
+/// # Safety
+///
+/// `classifier` must be NULL or a live classifier; `buf` must be NULL or point to `len`
+/// readable bytes; `out` must be NULL or point to a writable `smtpcode_classification`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_classifier_classify_no_reply(
+    classifier: *const smtpcode_classifier,
+    failure: u32,
+    buf: *const c_char,
+    len: usize,
+    command: u32,
+    out: *mut smtpcode_classification,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        // SAFETY: the caller's contract: NULL or a live classifier, shared read-only.
+        let classifier = try_status!(unsafe { classifier_ref(classifier) });
+        // SAFETY: the caller's contract on `buf`, `len` and `out`.
+        unsafe { crate::no_reply_into(classifier, failure, buf, len, command, out) }
+    }
+}
+
 /// The core classifier behind a handle, or `SMTPCODE_STATUS_NULL_ARGUMENT`.
 ///
 /// # Safety

@@ -56,8 +56,8 @@ pub use types::{
     SMTPCODE_NO_COMMAND, SMTPCODE_NO_DSN_ACTION, SMTPCODE_NO_PROVIDER, SMTPCODE_NO_REASON,
     smtpcode_action, smtpcode_basis, smtpcode_bounce, smtpcode_bounce_format, smtpcode_bounce_kind,
     smtpcode_classification, smtpcode_code_info, smtpcode_code_status, smtpcode_command,
-    smtpcode_dsn_action, smtpcode_enhanced_info, smtpcode_outcome, smtpcode_provider_info,
-    smtpcode_reason, smtpcode_reply, smtpcode_status,
+    smtpcode_dsn_action, smtpcode_enhanced_info, smtpcode_no_reply, smtpcode_outcome,
+    smtpcode_provider_info, smtpcode_reason, smtpcode_reply, smtpcode_status,
 };
 
 /// Classifies one SMTP reply or bounce diagnostic (`"550 5.1.1 <a@b.c>: User unknown"`, a
@@ -111,6 +111,71 @@ pub(crate) unsafe fn classify_into(
     let bytes = try_status!(unsafe { input(buf, len) });
     let context = try_status!(context(command));
     let c = classifier.classify_with(bytes, context);
+    // SAFETY: `out` is not NULL and the caller's contract says it is writable.
+    unsafe { write_out(out, smtpcode_classification::from(&c)) }
+}
+
+/// Classifies a session that ended with no reply from the server into `*out`: a name that
+/// did not resolve, a refused connection, a timeout, a connection lost, a failed TLS
+/// handshake. The reason is `network_error` (`tls_required` for a TLS failure), from the
+/// detail's words when they say the same thing; the outcome is always transient
+/// (`outcome_inferred` set), since no server refused the message.
+///
+/// `failure`: a `smtpcode_no_reply` value, what the client saw.
+/// `buf`/`len`: the text the client had about it (an error message such as `strerror()`'s or
+/// the TLS library's), as bytes; NULL with `len == 0` for none.
+/// `command`: the SMTP command under way (a `smtpcode_command` value), or
+/// `SMTPCODE_NO_COMMAND`; a refused connection and a failed name lookup are always
+/// `SMTPCODE_COMMAND_CONNECT`.
+/// `out`: written only when the result is `SMTPCODE_STATUS_OK`.
+///
+/// Returns `SMTPCODE_STATUS_OK`, `SMTPCODE_STATUS_NULL_ARGUMENT` when `out` is NULL or `buf`
+/// is NULL with `len > 0`, and `SMTPCODE_STATUS_INVALID_ARGUMENT` when `failure` or `command`
+/// is out of range. The strings in `*out` are static. Allocates nothing; linear in `len`;
+/// thread-safe.
+///
+/// # Safety
+///
+/// `buf` must be NULL or point to `len` readable bytes; `out` must be NULL or point to a
+/// writable `smtpcode_classification`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn smtpcode_classify_no_reply(
+    failure: u32,
+    buf: *const c_char,
+    len: usize,
+    command: u32,
+    out: *mut smtpcode_classification,
+) -> smtpcode_status {
+    ffi_panic_boundary! {
+        // SAFETY: the caller's contract on `buf`, `len` and `out`.
+        unsafe { no_reply_into(&smtpcode::Classifier::new(), failure, buf, len, command, out) }
+    }
+}
+
+/// `smtpcode_classify_no_reply()` with `classifier`'s rules.
+///
+/// # Safety
+///
+/// As `smtpcode_classify_no_reply()`.
+pub(crate) unsafe fn no_reply_into(
+    classifier: &smtpcode::Classifier,
+    failure: u32,
+    buf: *const c_char,
+    len: usize,
+    command: u32,
+    out: *mut smtpcode_classification,
+) -> smtpcode_status {
+    let out = try_status!(non_null(out));
+    // SAFETY: the caller's contract on `buf` and `len`.
+    let bytes = try_status!(unsafe { input(buf, len) });
+    let context = try_status!(context(command));
+    let failure = try_status!(
+        usize::try_from(failure)
+            .ok()
+            .and_then(smtpcode::NoReply::from_index)
+            .ok_or(smtpcode_status::InvalidArgument)
+    );
+    let c = classifier.classify_no_reply(failure, bytes, context);
     // SAFETY: `out` is not NULL and the caller's contract says it is writable.
     unsafe { write_out(out, smtpcode_classification::from(&c)) }
 }
@@ -384,6 +449,13 @@ pub extern "C" fn smtpcode_dsn_action_str(action: u32) -> *const c_char {
             smtpcode::bounce::DsnAction::as_str,
         )
     }
+}
+
+/// The snake_case name of a `smtpcode_no_reply` value ("connection_refused"), or NULL when
+/// `failure` is out of range. The string is static: do not free it. Thread-safe.
+#[unsafe(no_mangle)]
+pub extern "C" fn smtpcode_no_reply_str(failure: u32) -> *const c_char {
+    ffi_panic_boundary! { name_of(failure, smtpcode::NoReply::from_index, smtpcode::NoReply::as_str) }
 }
 
 /// A short English description of a `smtpcode_status` value, for logs ("not found: ...").

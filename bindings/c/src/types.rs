@@ -368,6 +368,26 @@ mirror!(smtpcode_dsn_action <- smtpcode::bounce::DsnAction {
     Failed, Delayed, Delivered, Relayed, Expanded,
 });
 
+/// What a client saw when a session ended with no reply from the server, for
+/// `smtpcode_classify_no_reply()`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum smtpcode_no_reply {
+    /// The server's name did not resolve (DNS).
+    NameNotResolved = 0,
+    /// Nothing accepted the connection at the server's address (ECONNREFUSED).
+    ConnectionRefused = 1,
+    /// No answer in time, while connecting or waiting for a reply (ETIMEDOUT).
+    TimedOut = 2,
+    /// The connection was closed or reset before a reply came (ECONNRESET, EOF).
+    ConnectionLost = 3,
+    /// The TLS handshake or the check of the server's certificate failed.
+    TlsFailed = 4,
+}
+mirror!(smtpcode_no_reply <- smtpcode::NoReply {
+    NameNotResolved, ConnectionRefused, TimedOut, ConnectionLost, TlsFailed,
+});
+
 /// `dsn_action` field value of a bounce recipient when the bounce gives no action.
 pub const SMTPCODE_NO_DSN_ACTION: u32 = u32::MAX;
 
@@ -704,6 +724,7 @@ mod tests {
         check_mirror!(smtpcode_bounce_kind, smtpcode::bounce::Kind);
         check_mirror!(smtpcode_bounce_format, smtpcode::bounce::Format);
         check_mirror!(smtpcode_dsn_action, smtpcode::bounce::DsnAction);
+        check_mirror!(smtpcode_no_reply, smtpcode::NoReply);
     }
 
     #[test]

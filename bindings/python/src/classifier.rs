@@ -81,6 +81,17 @@ impl PyClassifier {
         crate::classify_in(py, &self.inner, reply, command)
     }
 
+    /// Classifies a session that ended with no reply (see `smtpcode.classify_no_reply`).
+    #[pyo3(signature = (failure, detail = None, *, command = None))]
+    fn classify_no_reply(
+        &self,
+        failure: &Bound<'_, PyAny>,
+        detail: Option<&Bound<'_, PyAny>>,
+        command: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyClassification> {
+        crate::classify_no_reply_in(&self.inner, failure, detail, command)
+    }
+
     /// Classifies every reply of an iterable (see `smtpcode.classify_many`).
     #[pyo3(signature = (replies, *, command = None, threads = None))]
     fn classify_many<'py>(

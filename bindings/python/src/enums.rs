@@ -8,7 +8,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyModule, PyTuple};
 use smtpcode::bounce::{DsnAction, Format, Kind};
 use smtpcode::log::{Mta, Status};
-use smtpcode::{Action, Basis, Bounce, Command, Outcome, Reason};
+use smtpcode::{Action, Basis, Bounce, Command, NoReply, Outcome, Reason};
 
 use crate::errors;
 
@@ -25,6 +25,7 @@ struct Members {
     bounce_format: Vec<Py<PyAny>>,
     log_status: Vec<Py<PyAny>>,
     log_format: Vec<Py<PyAny>>,
+    no_reply: Vec<Py<PyAny>>,
 }
 
 static MEMBERS: PyOnceLock<Members> = PyOnceLock::new();
@@ -58,6 +59,7 @@ fn members(py: Python<'_>) -> PyResult<&Members> {
             bounce_format: load("BounceFormat", Format::ALL.len())?,
             log_status: load("LogStatus", Status::ALL.len())?,
             log_format: load("LogFormat", Mta::ALL.len())?,
+            no_reply: load("NoReply", NoReply::ALL.len())?,
         })
     })
 }
@@ -115,6 +117,7 @@ py_enum! {
     Format => bounce_format,
     Status => log_status,
     Mta => log_format,
+    NoReply => no_reply,
 }
 
 /// The snake_case names of `E`, in order, as a tuple (the module constants `*_NAMES`).

@@ -80,6 +80,44 @@ fn classify(
     classify_in(py, &smtpcode::Classifier::new(), reply, command)
 }
 
+/// Classifies a session that ended with no reply from the server: ``failure`` (a NoReply or
+/// its name: name_not_resolved, connection_refused, timed_out, connection_lost, tls_failed)
+/// is what the client saw, ``detail`` the text it had about it (an error message: a str,
+/// bytes, bytearray or memoryview). The reason is network_error (tls_required for a TLS
+/// failure), from the detail's words when they say the same thing; the outcome is always
+/// transient, since no server refused the message. ``command`` is the SMTP command under
+/// way, when the caller knows it (a refused connection and a failed name lookup are always
+/// ``connect``).
+#[pyfunction]
+#[pyo3(signature = (failure, detail = None, *, command = None))]
+fn classify_no_reply(
+    failure: &Bound<'_, PyAny>,
+    detail: Option<&Bound<'_, PyAny>>,
+    command: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyClassification> {
+    classify_no_reply_in(&smtpcode::Classifier::new(), failure, detail, command)
+}
+
+/// `classify_no_reply()` with a classifier (the built-in rules, or a user's first).
+pub(crate) fn classify_no_reply_in(
+    classifier: &smtpcode::Classifier,
+    failure: &Bound<'_, PyAny>,
+    detail: Option<&Bound<'_, PyAny>>,
+    command: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyClassification> {
+    use enums::PyEnum;
+    let failure = smtpcode::NoReply::from_py(failure, "failure")?;
+    let ctx = context(command)?;
+    let c = match detail.filter(|d| !d.is_none()) {
+        Some(d) => {
+            let text = Reply::extract(d, "classify_no_reply()")?;
+            classifier.classify_no_reply(failure, text.as_bytes(), ctx)
+        }
+        None => classifier.classify_no_reply(failure, b"", ctx),
+    };
+    Ok(c.into())
+}
+
 /// `classify()` with a classifier (the built-in rules, or a user's first).
 pub(crate) fn classify_in(
     py: Python<'_>,
@@ -293,6 +331,7 @@ fn _canonical_name(kind: &str, value: &str) -> PyResult<&'static str> {
         "bounce_format" => name(value, Format::as_str),
         "log_status" => name(value, smtpcode::log::Status::as_str),
         "log_format" => name(value, smtpcode::log::Mta::as_str),
+        "no_reply" => name(value, smtpcode::NoReply::as_str),
         _ => Err(errors::SmtpCodeError::new_err(format!(
             "no enum called {kind:?}"
         ))),
@@ -351,6 +390,7 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     m.add_function(wrap_pyfunction!(classifier::_classifier_from_text, m)?)?;
     m.add_function(wrap_pyfunction!(_canonical_name, m)?)?;
+    m.add_function(wrap_pyfunction!(classify_no_reply, m)?)?;
     m.add_function(wrap_pyfunction!(log::suppression_list, m)?)?;
     m.add_class::<log::PyLogReader>()?;
     m.add_class::<log::PyLogFile>()?;
@@ -399,5 +439,6 @@ fn _smtpcode(m: &Bound<'_, PyModule>) -> PyResult<()> {
         enums::names::<smtpcode::log::Status>(py)?,
     )?;
     m.add("LOG_FORMAT_NAMES", enums::names::<smtpcode::log::Mta>(py)?)?;
+    m.add("NO_REPLY_NAMES", enums::names::<smtpcode::NoReply>(py)?)?;
     Ok(())
 }

@@ -43,6 +43,47 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// What a client saw when a session ended with no reply from the server at all, for
+    /// [`classify_no_reply`]: such a failure is always transient, since no server refused the
+    /// message.
+    pub enum NoReply ("no_reply") {
+        /// The server's name did not resolve (DNS).
+        NameNotResolved = "name_not_resolved",
+        /// Nothing accepted the connection at the server's address.
+        ConnectionRefused = "connection_refused",
+        /// No answer in time, while connecting or waiting for a reply.
+        TimedOut = "timed_out",
+        /// The connection was closed or reset before a reply came.
+        ConnectionLost = "connection_lost",
+        /// The TLS handshake or the check of the server's certificate failed.
+        TlsFailed = "tls_failed",
+    }
+}
+
+impl NoReply {
+    /// What happened, in words the built-in rules know (`data/rules.tsv`): their
+    /// classification is the one of the failure when its own text says something else.
+    const fn words(self) -> &'static str {
+        match self {
+            NoReply::NameNotResolved => "DNS lookup failed",
+            NoReply::ConnectionRefused => "connection refused",
+            NoReply::TimedOut => "connection timed out",
+            NoReply::ConnectionLost => "lost connection",
+            NoReply::TlsFailed => "TLS handshake failed",
+        }
+    }
+
+    /// The command under way, when the failure tells it: a name lookup and a refused
+    /// connection happen before the server's greeting.
+    const fn command(self) -> Option<Command> {
+        match self {
+            NoReply::NameNotResolved | NoReply::ConnectionRefused => Some(Command::Connect),
+            _ => None,
+        }
+    }
+}
+
 /// Optional facts the caller knows about the reply.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -229,6 +270,33 @@ impl Classification {
     }
 }
 
+/// [`classify_no_reply`] with the built-in rules and, when given, a user's rule set first.
+pub(crate) fn classify_no_reply_in(
+    failure: NoReply,
+    detail: &[u8],
+    context: Context,
+    user: Option<&Tables<'_>>,
+) -> Classification {
+    let context = match failure.command() {
+        Some(c) => context.command(c),
+        None => context,
+    };
+    let general = classify_in(failure.words().as_bytes(), context, user);
+    let own = classify_in(detail, context, user);
+    // The failure's own text decides when it says the same thing in more detail; a code in
+    // it is no reply of this session, and other words ("550 user unknown" in a refused
+    // connection's message) do not outweigh what the client saw.
+    let mut c = if own.reason == general.reason && own.code.is_none() && own.enhanced.is_none() {
+        own
+    } else {
+        general
+    };
+    c.outcome = Outcome::Transient;
+    c.outcome_inferred = true;
+    (c.bounce, c.action, c.retry) = c.reason.info().for_outcome(Outcome::Transient);
+    c
+}
+
 /// One line: `550 5.1.1 permanent hard mailbox_unknown -> suppress`.
 impl fmt::Display for Classification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -290,6 +358,30 @@ pub fn classify<B: AsRef<[u8]> + ?Sized>(input: &B) -> Classification {
 /// ```
 pub fn classify_with<B: AsRef<[u8]> + ?Sized>(input: &B, context: Context) -> Classification {
     classify_in(input.as_ref(), context, None)
+}
+
+/// Classifies a session that ended with no reply from the server (`failure`), with the
+/// text the client had about it (`detail`: an error message, possibly empty). The reason is
+/// the one of the failure (`network_error`, or `tls_required` for a TLS failure), from the
+/// detail's rule when it says the same thing, else from the failure's own words; the
+/// outcome is always transient (`outcome_inferred`), since no server refused the message.
+/// Allocates nothing.
+///
+/// ```
+/// use smtpcode::{Bounce, Command, Context, NoReply, Outcome, Reason};
+/// let c = smtpcode::classify_no_reply(NoReply::ConnectionRefused, "[Errno 111] Connection refused", Context::new());
+/// assert_eq!((c.outcome(), c.bounce(), c.reason()), (Outcome::Transient, Bounce::Soft, Reason::NetworkError));
+/// assert_eq!(c.command(), Some(Command::Connect));
+///
+/// let c = smtpcode::classify_no_reply(NoReply::TlsFailed, "", Context::new().command(Command::Starttls));
+/// assert_eq!((c.outcome(), c.reason(), c.retry()), (Outcome::Transient, Reason::TlsRequired, Some(true)));
+/// ```
+pub fn classify_no_reply<B: AsRef<[u8]> + ?Sized>(
+    failure: NoReply,
+    detail: &B,
+    context: Context,
+) -> Classification {
+    classify_no_reply_in(failure, detail.as_ref(), context, None)
 }
 
 /// The rule sets a classification reads: a user's (first) and the built-in one.

@@ -62,7 +62,9 @@ mod tables {
     include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 }
 
-pub use classify::{Basis, Classification, Context, classify, classify_with};
+pub use classify::{
+    Basis, Classification, Context, NoReply, classify, classify_no_reply, classify_with,
+};
 pub use code::{
     Category, CodeInfo, CodeStatus, DigitInfo, DigitPosition, ReplyCode, Severity, codes,
     digit_info, digits, lookup,

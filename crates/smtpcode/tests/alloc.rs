@@ -40,6 +40,15 @@ fn classify_and_parse_do_not_allocate() {
             seen += c.explanation().len() + c.rule().len();
             let c = mine.classify_with(&input[..], ctx);
             seen += c.rule().len();
+            for failure in smtpcode::NoReply::ALL {
+                seen += smtpcode::classify_no_reply(*failure, &input[..], ctx)
+                    .rule()
+                    .len();
+                seen += mine
+                    .classify_no_reply(*failure, &input[..], ctx)
+                    .rule()
+                    .len();
+            }
         }
         if let Ok(r) = smtpcode::parse(&input[..]) {
             seen += r.text().len();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use smtpcode::{Command, Context};
+use smtpcode::{Command, Context, NoReply};
 
 fn opt(s: &str) -> Option<&str> {
     (s != "-").then_some(s)
@@ -143,4 +143,40 @@ fn parse_cases() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn no_reply_cases() {
+    let mut failures = Vec::new();
+    let path = common::data_dir().join("no-reply.tsv");
+    let rows = common::read_tsv(&path);
+    assert!(rows.len() >= 10, "{} cases in no-reply.tsv", rows.len());
+    for (line, row) in rows {
+        let failure: NoReply = row["failure"].parse().unwrap();
+        let ctx = match opt(&row["command"]) {
+            None => Context::new(),
+            Some(c) => Context::new().command(c.parse::<Command>().unwrap()),
+        };
+        let c = smtpcode::classify_no_reply(failure, &common::unescape(&row["input"])[..], ctx);
+        let got = [
+            ("code", c.code().map(|c| c.as_u16().to_string())),
+            ("outcome", Some(c.outcome().to_string())),
+            ("bounce", Some(c.bounce().to_string())),
+            ("reason", Some(c.reason().to_string())),
+            ("action", Some(c.action().to_string())),
+            ("retry", c.retry().map(|r| r.to_string())),
+            ("answered", c.command().map(|c| c.to_string())),
+        ];
+        for (key, value) in got {
+            let want = opt(&row[key]);
+            if want != value.as_deref() || !c.outcome_inferred() {
+                failures.push(format!(
+                    "no-reply.tsv:{line}: {key}: want {want:?}, got {value:?} (rule {}, inferred {})",
+                    c.rule(),
+                    c.outcome_inferred()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -23,6 +23,7 @@ from ._enums import (
     DsnAction,
     LogFormat,
     LogStatus,
+    NoReply,
     Outcome,
     Reason,
 )
@@ -54,6 +55,7 @@ from ._smtpcode import (
     classify,
     classify_arrow,
     classify_many,
+    classify_no_reply,
     codes,
     enhanced_codes,
     lookup,
@@ -70,6 +72,7 @@ __all__ = [
     # functions
     "classify",
     "classify_many",
+    "classify_no_reply",
     "parse",
     "lookup",
     "lookup_enhanced",
@@ -114,6 +117,7 @@ __all__ = [
     "BounceKind",
     "DsnAction",
     "BounceFormat",
+    "NoReply",
     # errors
     "SmtpCodeError",
     "ParseError",

@@ -48,6 +48,7 @@ _KINDS = {
     "BounceFormat": "bounce_format",
     "LogStatus": "log_status",
     "LogFormat": "log_format",
+    "NoReply": "no_reply",
 }
 
 
@@ -116,4 +117,11 @@ LogFormat = _build(
     _smtpcode.LOG_FORMAT_NAMES,
     "The mail system that wrote a log line: postfix, exim, sendmail, opensmtpd, kumomta, "
     "powermta or exchange.",
+)
+NoReply = _build(
+    "NoReply",
+    _smtpcode.NO_REPLY_NAMES,
+    "What a client saw when a session ended with no reply from the server: "
+    "name_not_resolved, connection_refused, timed_out, connection_lost or tls_failed "
+    "(for classify_no_reply).",
 )

@@ -185,3 +185,17 @@ class LogFormat(str, enum.Enum):
     KUMOMTA = "kumomta"
     POWERMTA = "powermta"
     EXCHANGE = "exchange"
+
+class NoReply(str, enum.Enum):
+    """What a client saw when a session ended with no reply from the server:
+    name_not_resolved, connection_refused, timed_out, connection_lost or tls_failed (for
+    classify_no_reply)."""
+
+    def __str__(self) -> str: ...
+    def __format__(self, spec: str) -> str: ...
+
+    NAME_NOT_RESOLVED = "name_not_resolved"
+    CONNECTION_REFUSED = "connection_refused"
+    TIMED_OUT = "timed_out"
+    CONNECTION_LOST = "connection_lost"
+    TLS_FAILED = "tls_failed"

@@ -18,6 +18,7 @@ from smtpcode._enums import (
     DsnAction,
     LogFormat,
     LogStatus,
+    NoReply,
     Outcome,
     Reason,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "__version__",
     "classify",
     "classify_many",
+    "classify_no_reply",
     "parse",
     "lookup",
     "lookup_enhanced",
@@ -72,6 +74,7 @@ __all__ = [
     "BOUNCE_FORMAT_NAMES",
     "LOG_STATUS_NAMES",
     "LOG_FORMAT_NAMES",
+    "NO_REPLY_NAMES",
     "LogEvent",
     "Suppression",
     "_LogReader",
@@ -92,6 +95,7 @@ DSN_ACTION_NAMES: Final[Tuple[str, ...]]
 BOUNCE_FORMAT_NAMES: Final[Tuple[str, ...]]
 LOG_STATUS_NAMES: Final[Tuple[str, ...]]
 LOG_FORMAT_NAMES: Final[Tuple[str, ...]]
+NO_REPLY_NAMES: Final[Tuple[str, ...]]
 
 #: The most bytes of one message that parse_bounce reads (4 MiB); a longer message is cut at
 #: a line end before this point and its report is marked ``truncated``.
@@ -167,6 +171,14 @@ class Classifier:
     ) -> "Classifier": ...
     def classify(self, reply: _Reply, *, command: _CommandArg = None) -> Classification:
         """Classifies one reply (see ``classify``)."""
+    def classify_no_reply(
+        self,
+        failure: Union[NoReply, str],
+        detail: Optional[_Reply] = None,
+        *,
+        command: _CommandArg = None,
+    ) -> Classification:
+        """Classifies a session that ended with no reply (see ``classify_no_reply``)."""
     def classify_many(
         self, replies: Iterable[_Reply], *, command: _CommandArg = None, threads: Optional[int] = None
     ) -> list[Classification]:
@@ -749,6 +761,19 @@ def classify(reply: _Reply, *, command: _CommandArg = None) -> Classification:
 
     ``command`` is the SMTP command the reply answered (a Command or its name, such as
     "rcpt"), when the caller knows it.
+    """
+
+def classify_no_reply(
+    failure: Union[NoReply, str], detail: Optional[_Reply] = None, *, command: _CommandArg = None
+) -> Classification:
+    """Classifies a session that ended with no reply from the server: ``failure`` (a NoReply or
+    its name: name_not_resolved, connection_refused, timed_out, connection_lost, tls_failed)
+    is what the client saw, ``detail`` the text it had about it (an error message: a str,
+    bytes, bytearray or memoryview). The reason is network_error (tls_required for a TLS
+    failure), from the detail's words when they say the same thing; the outcome is always
+    transient, since no server refused the message. ``command`` is the SMTP command under
+    way, when the caller knows it (a refused connection and a failed name lookup are always
+    ``connect``).
     """
 
 def classify_many(

@@ -8,8 +8,8 @@ lines of a multi-line reply joined by newlines). These helpers put the reply bac
 :func:`smtpcode.classify`, which decides everything.
 
 What smtplib raises when there is no reply at all (the connection was refused, timed out,
-closed, the name did not resolve, TLS failed) is classified from the exception's class: the
-words of what happened in front of the exception's own message, classified by the core crate,
+closed, the name did not resolve, TLS failed) goes to :func:`smtpcode.classify_no_reply` as
+what the exception's class says happened (a :class:`NoReply`), with the exception's message:
 always a ``network_error`` or ``tls_required`` that is transient (no server refused the
 message; the same message can go through later).
 """
@@ -19,8 +19,8 @@ import socket
 import ssl
 from typing import Dict, Mapping, Optional, Tuple, Union, overload
 
-from ._enums import Command, Outcome, Reason, Bounce
-from ._smtpcode import Classification, InvalidTypeError, classify
+from ._enums import Command, NoReply
+from ._smtpcode import Classification, InvalidTypeError, classify, classify_no_reply
 
 __all__ = ["classify_smtp_error", "classify_refused"]
 
@@ -33,37 +33,17 @@ _COMMANDS: Tuple[Tuple[type, Command], ...] = (
 )
 
 
-# The exceptions that come with no reply, most specific class first: what happened (in words
-# the core's rules know), the reason it must give, and the command when the class tells it.
-_NO_REPLY: Tuple[Tuple[type, str, Reason, Optional[Command]], ...] = (
-    (socket.gaierror, "DNS lookup failed", Reason.NETWORK_ERROR, Command.CONNECT),
-    (ssl.SSLError, "TLS handshake failed", Reason.TLS_REQUIRED, None),
-    (ConnectionRefusedError, "connection refused", Reason.NETWORK_ERROR, Command.CONNECT),
-    (socket.timeout, "connection timed out", Reason.NETWORK_ERROR, None),
-    (TimeoutError, "connection timed out", Reason.NETWORK_ERROR, None),
-    (smtplib.SMTPServerDisconnected, "lost connection", Reason.NETWORK_ERROR, None),
-    (ConnectionError, "lost connection", Reason.NETWORK_ERROR, None),
+# The exceptions that come with no reply, most specific class first, and what each one is
+# (the core crate classifies it: smtpcode.classify_no_reply).
+_NO_REPLY: Tuple[Tuple[type, NoReply], ...] = (
+    (socket.gaierror, NoReply.NAME_NOT_RESOLVED),
+    (ssl.SSLError, NoReply.TLS_FAILED),
+    (ConnectionRefusedError, NoReply.CONNECTION_REFUSED),
+    (socket.timeout, NoReply.TIMED_OUT),
+    (TimeoutError, NoReply.TIMED_OUT),
+    (smtplib.SMTPServerDisconnected, NoReply.CONNECTION_LOST),
+    (ConnectionError, NoReply.CONNECTION_LOST),
 )
-
-
-def _no_reply(
-    error: BaseException, what: str, reason: Reason, command: Optional[Command]
-) -> Classification:
-    """The classification of an exception that carries no server reply."""
-    message = str(error)
-    c = classify("%s: %s" % (what, message) if message else what, command=command)
-    if c.reason is not reason:
-        # The exception's own words pointed elsewhere: the class decides.
-        c = classify(what, command=command)
-    if c.outcome is not Outcome.TRANSIENT:
-        # No reply refused the message for good: the outcome is transient (a TLS failure too:
-        # it can succeed once the certificate or the TLS set-up is fixed, on either side).
-        fields = c.to_dict()
-        fields.update(
-            outcome=Outcome.TRANSIENT, outcome_inferred=True, bounce=Bounce.SOFT, retry=True
-        )
-        c = Classification(**fields)
-    return c
 
 
 def _reply(code: object, message: object) -> bytes:
@@ -155,9 +135,9 @@ def classify_smtp_error(
                 cmd = known
                 break
         return classify(_reply(error.smtp_code, error.smtp_error), command=cmd)
-    for cls, what, reason, fixed in _NO_REPLY:
+    for cls, failure in _NO_REPLY:
         if isinstance(error, cls):
-            return _no_reply(error, what, reason, fixed or given)
+            return classify_no_reply(failure, str(error), command=given)
     if isinstance(error, smtplib.SMTPException):
         return classify(str(error), command=given)
     raise InvalidTypeError(

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::engine::Tables;
 use super::lang::{self, Compiled};
 use super::{Rule, Tier, When};
-use crate::classify::{Classification, Context, classify_in};
+use crate::classify::{Classification, Context, NoReply, classify_in, classify_no_reply_in};
 use crate::model::{Command, Outcome, Reason};
 use crate::provider::Provider;
 
@@ -425,6 +425,20 @@ impl Classifier {
         match &self.rules {
             None => classify_in(input.as_ref(), context, None),
             Some(r) => classify_in(input.as_ref(), context, Some(&r.tables())),
+        }
+    }
+
+    /// Classifies a session that ended with no reply (see
+    /// [`classify_no_reply`](crate::classify_no_reply)).
+    pub fn classify_no_reply<B: AsRef<[u8]> + ?Sized>(
+        &self,
+        failure: NoReply,
+        detail: &B,
+        context: Context,
+    ) -> Classification {
+        match &self.rules {
+            None => classify_no_reply_in(failure, detail.as_ref(), context, None),
+            Some(r) => classify_no_reply_in(failure, detail.as_ref(), context, Some(&r.tables())),
         }
     }
 
