@@ -82,3 +82,25 @@ def test_unknown_codes_are_none() -> None:
         assert smtpcode.lookup(n) is None
     assert smtpcode.lookup_enhanced("5.9.999") is None
     assert smtpcode.lookup_enhanced(9, 999) is None
+
+
+def _command_json(*args: str) -> "list[dict[str, object]]":
+    """The rows the `smtpcode` command prints with `--format json` (the core's serde form)."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "smtpcode", *args, "--format", "json"],
+                         check=True, capture_output=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_to_dict_of_the_tables_is_the_commands_json() -> None:
+    # CodeInfo.to_dict() lists its keys by hand: they must stay the core's serde form, which
+    # `smtpcode codes` prints. EnhancedInfo.to_dict() adds subject, detail and classes.
+    assert [c.to_dict() for c in smtpcode.codes()] == _command_json("codes")
+    rows = _command_json("codes", "--enhanced")
+    extra = {"subject", "detail", "classes"}
+    got = [{k: v for k, v in e.to_dict().items() if k not in extra} for e in smtpcode.enhanced_codes()]
+    assert got == rows
+    assert len(rows) == len(ENHANCED)
