@@ -26,6 +26,7 @@
 //!   meets ([`Reply`]).
 //! * [`classify`] / [`classify_with`] return a [`Classification`]: [`Outcome`], [`Bounce`],
 //!   [`Reason`], [`Action`], retry, [`Provider`], and the rule that decided.
+//!   [`classify_no_reply`] does the same for a session that got no reply at all ([`NoReply`]).
 //! * [`lookup`], [`codes`], [`lookup_enhanced`], [`enhanced_codes`] give the code tables,
 //!   compiled in from the data files in `data/` with `phf`.
 //!
