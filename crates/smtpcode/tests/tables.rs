@@ -312,6 +312,46 @@ fn hint_for(p: Provider) -> String {
         .unwrap_or_default()
 }
 
+/// Each `rust` code block of the README is the body of a function of `examples/readme.rs`,
+/// in order, so `cargo test` (which builds the examples) compiles the README's Rust.
+#[test]
+fn readme_rust_examples_are_compiled() {
+    let root = common::table_dir().join("../../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let example = std::fs::read_to_string(root.join("crates/smtpcode/examples/readme.rs")).unwrap();
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in readme.lines() {
+        match (&mut current, line.starts_with("```")) {
+            (None, true) if line == "```rust" => current = Some(Vec::new()),
+            (Some(_), true) => blocks.extend(current.take()),
+            (Some(b), false) => b.push(line),
+            _ => {}
+        }
+    }
+    let mut bodies: Vec<Vec<&str>> = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in example.lines() {
+        match &mut current {
+            None if line.starts_with("fn ") && line.ends_with("-> Result {") => {
+                current = Some(Vec::new())
+            }
+            Some(_) if line == "    Ok(())" => bodies.extend(current.take()),
+            Some(b) => b.push(line.strip_prefix("    ").unwrap_or(line)),
+            None => {}
+        }
+    }
+    assert!(
+        blocks.len() >= 4,
+        "{} rust blocks in the README",
+        blocks.len()
+    );
+    assert_eq!(
+        blocks, bodies,
+        "the README's rust blocks and examples/readme.rs differ"
+    );
+}
+
 /// The README's table of reasons says what `data/reasons.tsv` says.
 #[test]
 fn readme_reason_table_matches_the_data() {
