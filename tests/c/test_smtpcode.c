@@ -97,15 +97,20 @@ static uint32_t count_names(const char *(*name)(uint32_t)) {
     return n;
 }
 
-/* The integer of a command name, or SMTPCODE_NO_COMMAND when unknown. */
-static uint32_t command_by_name(const char *name) {
+/* The integer whose name (by the function `name_of`) is `name`, or UINT32_MAX. */
+static uint32_t value_by_name(const char *(*name_of)(uint32_t), const char *name) {
     uint32_t i;
-    for (i = 0; smtpcode_command_str(i); i++) {
-        if (strcmp(smtpcode_command_str(i), name) == 0) {
+    for (i = 0; name_of(i); i++) {
+        if (strcmp(name_of(i), name) == 0) {
             return i;
         }
     }
-    return SMTPCODE_NO_COMMAND;
+    return UINT32_MAX;
+}
+
+/* The integer of a command name, or SMTPCODE_NO_COMMAND (UINT32_MAX) when unknown. */
+static uint32_t command_by_name(const char *name) {
+    return value_by_name(smtpcode_command_str, name);
 }
 
 /* The fields of two classifications are equal (padding bytes are not compared). */
@@ -557,17 +562,6 @@ static void test_invalid_arguments(void) {
     free(buf);
 }
 
-/* The integer of a no-reply failure's name, or UINT32_MAX when unknown. */
-static uint32_t no_reply_by_name(const char *name) {
-    uint32_t i;
-    for (i = 0; smtpcode_no_reply_str(i); i++) {
-        if (strcmp(smtpcode_no_reply_str(i), name) == 0) {
-            return i;
-        }
-    }
-    return UINT32_MAX;
-}
-
 /* The golden no-reply cases (no-reply.tsv), with the built-in rules alone and through a
  * classifier handle with a site's rules; and the argument checks of both functions. */
 static void test_golden_no_reply(void) {
@@ -585,7 +579,7 @@ static void test_golden_no_reply(void) {
         const char *want[7];
         const char *names[7] = {"code",   "outcome", "bounce",  "reason",
                                 "action", "retry",   "answered"};
-        uint32_t failure = no_reply_by_name(g->failure);
+        uint32_t failure = value_by_name(smtpcode_no_reply_str, g->failure);
         uint32_t command = g->command ? command_by_name(g->command) : SMTPCODE_NO_COMMAND;
         int k;
         cases++;

@@ -106,11 +106,33 @@ pub(crate) unsafe fn classify_into(
     command: u32,
     out: *mut smtpcode_classification,
 ) -> smtpcode_status {
+    // SAFETY: the caller's contract on `buf`, `len` and `out`.
+    unsafe {
+        classify_out(buf, len, command, out, |b, c| {
+            Ok(classifier.classify_with(b, c))
+        })
+    }
+}
+
+/// Checks the arguments every classifying function takes, classifies the input with `f`
+/// and writes the result to `*out`.
+///
+/// # Safety
+///
+/// `buf` must be NULL or point to `len` readable bytes; `out` must be NULL or point to a
+/// writable `smtpcode_classification`.
+unsafe fn classify_out(
+    buf: *const c_char,
+    len: usize,
+    command: u32,
+    out: *mut smtpcode_classification,
+    f: impl FnOnce(&[u8], smtpcode::Context) -> Result<smtpcode::Classification, smtpcode_status>,
+) -> smtpcode_status {
     let out = try_status!(non_null(out));
     // SAFETY: the caller's contract on `buf` and `len`.
     let bytes = try_status!(unsafe { input(buf, len) });
     let context = try_status!(context(command));
-    let c = classifier.classify_with(bytes, context);
+    let c = try_status!(f(bytes, context));
     // SAFETY: `out` is not NULL and the caller's contract says it is writable.
     unsafe { write_out(out, smtpcode_classification::from(&c)) }
 }
@@ -165,19 +187,16 @@ pub(crate) unsafe fn no_reply_into(
     command: u32,
     out: *mut smtpcode_classification,
 ) -> smtpcode_status {
-    let out = try_status!(non_null(out));
-    // SAFETY: the caller's contract on `buf` and `len`.
-    let bytes = try_status!(unsafe { input(buf, len) });
-    let context = try_status!(context(command));
-    let failure = try_status!(
-        usize::try_from(failure)
-            .ok()
-            .and_then(smtpcode::NoReply::from_index)
-            .ok_or(smtpcode_status::InvalidArgument)
-    );
-    let c = classifier.classify_no_reply(failure, bytes, context);
-    // SAFETY: `out` is not NULL and the caller's contract says it is writable.
-    unsafe { write_out(out, smtpcode_classification::from(&c)) }
+    let failure = usize::try_from(failure)
+        .ok()
+        .and_then(smtpcode::NoReply::from_index)
+        .ok_or(smtpcode_status::InvalidArgument);
+    // SAFETY: the caller's contract on `buf`, `len` and `out`.
+    unsafe {
+        classify_out(buf, len, command, out, |b, c| {
+            Ok(classifier.classify_no_reply(failure?, b, c))
+        })
+    }
 }
 
 /// The classification context for a C command argument.
