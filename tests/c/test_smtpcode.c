@@ -146,6 +146,22 @@ static int valid_classification(const smtpcode_classification *c) {
            (c->has_retry || !c->retry);
 }
 
+/* The fields whose `got` value is not the `want` value of a golden case, printed; their
+ * number. */
+static int differences(const char *file, int line, const char *const *names,
+                       const char *const *want, const char *const *got, int n,
+                       const char *rule) {
+    int k, bad = 0;
+    for (k = 0; k < n; k++) {
+        if (!same_opt(want[k], got[k])) {
+            printf("  %s:%d: %s: want %s, got %s (rule %s)\n", file, line, names[k],
+                   want[k] ? want[k] : "-", got[k] ? got[k] : "-", rule);
+            bad++;
+        }
+    }
+    return bad;
+}
+
 /* ---- tests ------------------------------------------------------------------------- */
 
 static void test_version(void) {
@@ -232,7 +248,6 @@ static void test_golden_classify(void) {
                                 "action", "retry",    "provider", "provider_code"};
         uint32_t command = SMTPCODE_NO_COMMAND;
         smtpcode_status st;
-        int k;
         cases++;
         if (g->command) {
             command = command_by_name(g->command);
@@ -269,13 +284,7 @@ static void test_golden_classify(void) {
         want[6] = g->retry;
         want[7] = g->provider;
         want[8] = g->provider_code;
-        for (k = 0; k < 9; k++) {
-            if (!same_opt(want[k], got[k])) {
-                printf("  %s:%d: %s: want %s, got %s (rule %s)\n", g->file, g->line,
-                        names[k], want[k] ? want[k] : "-", got[k] ? got[k] : "-", c.rule);
-                bad++;
-            }
-        }
+        bad += differences(g->file, g->line, names, want, got, 9, c.rule);
         if (!valid_classification(&c)) {
             printf("  %s:%d: a field is out of range\n", g->file, g->line);
             bad++;
@@ -581,7 +590,6 @@ static void test_golden_no_reply(void) {
                                 "action", "retry",   "answered"};
         uint32_t failure = value_by_name(smtpcode_no_reply_str, g->failure);
         uint32_t command = g->command ? command_by_name(g->command) : SMTPCODE_NO_COMMAND;
-        int k;
         cases++;
         if (failure == UINT32_MAX || (g->command && command == SMTPCODE_NO_COMMAND)) {
             printf("  no-reply.tsv:%d: unknown failure or command\n", g->line);
@@ -612,13 +620,7 @@ static void test_golden_no_reply(void) {
         want[4] = g->action;
         want[5] = g->retry;
         want[6] = g->answered;
-        for (k = 0; k < 7; k++) {
-            if (!same_opt(want[k], got[k])) {
-                printf("  no-reply.tsv:%d: %s: want %s, got %s (rule %s)\n", g->line, names[k],
-                       want[k] ? want[k] : "-", got[k] ? got[k] : "-", c.rule);
-                bad++;
-            }
-        }
+        bad += differences("no-reply.tsv", g->line, names, want, got, 7, c.rule);
         if (!valid_classification(&c) || !c.outcome_inferred) {
             printf("  no-reply.tsv:%d: a field is out of range or not inferred\n", g->line);
             bad++;
