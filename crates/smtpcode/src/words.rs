@@ -1201,12 +1201,12 @@ impl Shape {
                 .iter()
                 .any(|n| last.eq_ignore_ascii_case(n.as_bytes()))
         };
-        let tld = is(&["example", "invalid", "localhost", "localdomain", "local"])
-            || if self.dots >= 2 {
-                (2..=6).contains(&last.len())
-            } else {
-                is(GENERIC) || (last.len() == 2 && !is(ENGLISH2))
-            };
+        // The length of the last label first: with three labels or more, most hosts are told
+        // without comparing it with names (-0.15 % instructions on the first 20k lines of
+        // lines-1m, callgrind).
+        let tld = (self.dots >= 2 && (2..=6).contains(&last.len()))
+            || is(&["example", "invalid", "localhost", "localdomain", "local"])
+            || (self.dots == 1 && (is(GENERIC) || (last.len() == 2 && !is(ENGLISH2))));
         tld.then_some(Kind::Host)
     }
 }
