@@ -187,10 +187,7 @@ pub(crate) unsafe fn no_reply_into(
     command: u32,
     out: *mut smtpcode_classification,
 ) -> smtpcode_status {
-    let failure = usize::try_from(failure)
-        .ok()
-        .and_then(smtpcode::NoReply::from_index)
-        .ok_or(smtpcode_status::InvalidArgument);
+    let failure = enum_arg(failure, smtpcode::NoReply::from_index);
     // SAFETY: the caller's contract on `buf`, `len` and `out`.
     unsafe {
         classify_out(buf, len, command, out, |b, c| {
@@ -204,10 +201,15 @@ fn context(command: u32) -> Result<smtpcode::Context, smtpcode_status> {
     if command == SMTPCODE_NO_COMMAND {
         return Ok(smtpcode::Context::new());
     }
-    usize::try_from(command)
+    enum_arg(command, smtpcode::Command::from_index).map(|c| smtpcode::Context::new().command(c))
+}
+
+/// The core enum value whose index is the C argument `n`, or
+/// `SMTPCODE_STATUS_INVALID_ARGUMENT` when `n` is out of range.
+fn enum_arg<T>(n: u32, from_index: fn(usize) -> Option<T>) -> Result<T, smtpcode_status> {
+    usize::try_from(n)
         .ok()
-        .and_then(smtpcode::Command::from_index)
-        .map(|c| smtpcode::Context::new().command(c))
+        .and_then(from_index)
         .ok_or(smtpcode_status::InvalidArgument)
 }
 

@@ -108,14 +108,12 @@ pub(crate) fn classify_no_reply_in(
     use enums::PyEnum;
     let failure = smtpcode::NoReply::from_py(failure, "failure")?;
     let ctx = context(command)?;
-    let c = match detail.filter(|d| !d.is_none()) {
-        Some(d) => {
-            let text = Reply::extract(d, "classify_no_reply()")?;
-            classifier.classify_no_reply(failure, text.as_bytes(), ctx)
-        }
-        None => classifier.classify_no_reply(failure, b"", ctx),
-    };
-    Ok(c.into())
+    let text = detail
+        .filter(|d| !d.is_none())
+        .map(|d| Reply::extract(d, "classify_no_reply()"))
+        .transpose()?;
+    let bytes = text.as_ref().map_or(&b""[..], |t| t.as_bytes());
+    Ok(classifier.classify_no_reply(failure, bytes, ctx).into())
 }
 
 /// `classify()` with a classifier (the built-in rules, or a user's first).

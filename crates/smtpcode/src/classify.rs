@@ -228,20 +228,26 @@ impl Classification {
         if outcome == self.outcome && reason == self.reason {
             return self;
         }
-        if self.code.is_none() && self.enhanced.is_none() {
-            self.outcome_inferred = true;
-        }
         let reason_changed = reason != self.reason;
-        self.outcome = outcome;
         self.reason = reason;
         self.basis = Basis::LogStatus;
         self.rule = rule;
-        let info = reason.info();
-        (self.bounce, self.action, self.retry) = info.for_outcome(outcome);
+        self.set_outcome(outcome);
         if reason_changed || reason == Reason::None {
+            let info = reason.info();
             (self.explanation, self.fix) = (info.explanation(), info.fix());
         }
         self
+    }
+
+    /// Sets the outcome that something other than the reply's code decided (inferred when
+    /// the input has no code), with the bounce, action and retry the reason gives it.
+    fn set_outcome(&mut self, outcome: Outcome) {
+        if self.code.is_none() && self.enhanced.is_none() {
+            self.outcome_inferred = true;
+        }
+        self.outcome = outcome;
+        (self.bounce, self.action, self.retry) = self.reason.info().for_outcome(outcome);
     }
 
     /// A failure the sending MTA gave up on (a DSN's `Action: failed`, RFC 3464 §2.3.3)
@@ -291,9 +297,8 @@ pub(crate) fn classify_no_reply_in(
     } else {
         general
     };
-    c.outcome = Outcome::Transient;
-    c.outcome_inferred = true;
-    (c.bounce, c.action, c.retry) = c.reason.info().for_outcome(Outcome::Transient);
+    // `c` has no code (neither branch keeps one), so the outcome is marked inferred.
+    c.set_outcome(Outcome::Transient);
     c
 }
 
