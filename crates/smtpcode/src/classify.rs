@@ -205,6 +205,16 @@ impl Classification {
     pub const fn is_failure(&self) -> bool {
         self.outcome.is_failure()
     }
+
+    /// Sets the outcome that something other than the reply's code decided (inferred when
+    /// the input has no code), with the bounce, action and retry the reason gives it.
+    fn set_outcome(&mut self, outcome: Outcome) {
+        if self.code.is_none() && self.enhanced.is_none() {
+            self.outcome_inferred = true;
+        }
+        self.outcome = outcome;
+        (self.bounce, self.action, self.retry) = self.reason.info().for_outcome(outcome);
+    }
 }
 
 #[cfg(any(feature = "log", feature = "bounce"))]
@@ -238,16 +248,6 @@ impl Classification {
             (self.explanation, self.fix) = (info.explanation(), info.fix());
         }
         self
-    }
-
-    /// Sets the outcome that something other than the reply's code decided (inferred when
-    /// the input has no code), with the bounce, action and retry the reason gives it.
-    fn set_outcome(&mut self, outcome: Outcome) {
-        if self.code.is_none() && self.enhanced.is_none() {
-            self.outcome_inferred = true;
-        }
-        self.outcome = outcome;
-        (self.bounce, self.action, self.retry) = self.reason.info().for_outcome(outcome);
     }
 
     /// A failure the sending MTA gave up on (a DSN's `Action: failed`, RFC 3464 §2.3.3)
