@@ -92,6 +92,50 @@ fn qmail_two_recipients() {
 }
 
 #[test]
+fn indimail_recipients_keep_their_own_replies() {
+    // Each `<a@b>:` block starts with indimail's `From: <s> RCPT: <a@b> ...` line, which
+    // looks like a header: the block still takes it and the reply under it.
+    let r = fixture("qmail-indimail.eml");
+    let got: Vec<(&str, Option<u16>, Reason)> = r
+        .recipients
+        .iter()
+        .map(|x| {
+            let c = &x.classification;
+            (
+                x.recipient.as_str(),
+                c.code().map(|c| c.as_u16()),
+                c.reason(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("erin@example.net", Some(552), Reason::MailboxFull),
+            ("frank@example.net", Some(550), Reason::MailboxUnknown)
+        ]
+    );
+}
+
+#[test]
+fn sendmail_status_line_takes_the_remote_reply() {
+    // "554 <grace@...>... Remote protocol error" under "<<< 550 Relaying denied ...": the
+    // remote's reply to MAIL FROM is the diagnostic; the host's status line between is not.
+    let r = fixture("sendmail-transcript.eml");
+    let grace = &r.recipients[0];
+    assert_eq!(grace.recipient, "grace@example.com");
+    assert_eq!(
+        grace.diagnostic.as_ref().unwrap().text.as_ref(),
+        "550 Relaying denied for 203.0.113.9 (Remote protocol error)"
+    );
+    assert_eq!(grace.command, Some(Command::Mail));
+    assert_eq!(grace.classification.reason(), Reason::RelayDenied);
+    let heidi = &r.recipients[1];
+    assert_eq!(heidi.classification.reason(), Reason::DomainInvalid);
+    assert!(!heidi.diagnostic.as_ref().unwrap().text.contains("Deferred"));
+}
+
+#[test]
 fn sendmail_pipelined_transcript_is_rcpt() {
     let r = fixture("sendmail.eml");
     let dave = &r.recipients[0];

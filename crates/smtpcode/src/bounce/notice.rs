@@ -22,8 +22,8 @@ use super::Original;
 use super::recipients::{self, Block};
 use super::transcript::{Transcript, command_in, remote_host};
 use super::util::{
-    any_of, automaton, charge, first_address, icontains, is_separator, istarts, looks_like_header,
-    squash,
+    any_of, automaton, charge, contains_ci, first_address, icontains, is_separator, istarts,
+    looks_like_header, squash,
 };
 use crate::enhanced::EnhancedCode;
 use crate::model::Command;
@@ -407,16 +407,6 @@ fn floor_char_boundary(s: &str, at: usize) -> usize {
         at -= 1;
     }
     at
-}
-
-/// Does `haystack` contain `needle`, ignoring ASCII case? Linear in both.
-fn contains_ci(haystack: &str, needle: &str) -> bool {
-    charge(haystack.len() + needle.len());
-    memchr::memmem::find(
-        haystack.to_ascii_lowercase().as_bytes(),
-        needle.to_ascii_lowercase().as_bytes(),
-    )
-    .is_some()
 }
 
 /// The section that gives the reason for all recipients.

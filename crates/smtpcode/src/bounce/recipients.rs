@@ -15,9 +15,12 @@
 use std::collections::HashSet;
 
 use super::notice::Said;
+use super::transcript::sent_command;
 use super::util::{
-    addresses, first_address, icontains, is_separator, istarts, looks_like_header, squash,
+    addresses, contains_ci, first_address, icontains, is_separator, istarts, looks_like_header,
+    squash,
 };
+use crate::model::Command;
 use crate::tables::bounce_phrases as phrases;
 
 /// A recipient line and the lines that go with it.
@@ -34,7 +37,12 @@ pub(crate) struct Block {
 
 /// Every recipient line of `lines`, in order, each with the lines that go with it: up to a
 /// blank line, a separator, a header field or the line of another recipient. A line of the
-/// same recipient continues its block. Each line is looked at a bounded number of times.
+/// same recipient continues its block, and so does a header-looking line that names it
+/// (indimail's qmail-remote writes `From: <sender> RCPT: <a@b> ... does not like
+/// recipient.` under `<a@b>:`). A status line of a Sendmail transcript (`554 <a@b>...
+/// Remote protocol error`) is a block of its own; when the remote host's reply just above
+/// it (`<<< 501 ...`) says what the status line does not, that reply leads the block. Each
+/// line is looked at a bounded number of times.
 pub(crate) fn blocks(lines: &[&str]) -> Vec<Block> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -43,16 +51,22 @@ pub(crate) fn blocks(lines: &[&str]) -> Vec<Block> {
             i += 1;
             continue;
         };
+        let reply = hit
+            .sendmail
+            .then(|| transcript_reply(&lines[..i], hit.rest))
+            .flatten();
         let mut block = Vec::new();
-        if !hit.rest.is_empty() {
+        if let Some((reply, _)) = &reply {
+            block.push(reply.as_str());
+        } else if !hit.rest.is_empty() {
             block.push(hit.rest);
         }
         let mut j = i + 1;
-        while j < lines.len() {
+        while j < lines.len() && !hit.sendmail {
             let l = lines[j];
             if l.trim().is_empty()
                 || is_separator(l)
-                || looks_like_header(l.trim_start())
+                || looks_like_header(l.trim_start()) && !names(l, hit.address)
                 || recipient_line(l).is_some_and(|h| !h.address.eq_ignore_ascii_case(hit.address))
             {
                 break;
@@ -61,9 +75,13 @@ pub(crate) fn blocks(lines: &[&str]) -> Vec<Block> {
             j += 1;
         }
         let text = squash(&block.join(" "));
+        let mut said = (!text.is_empty()).then(|| Said::new(text));
+        if let (Some(s), Some((_, Some(sent)))) = (&mut said, reply) {
+            s.command = s.command.or(Some(sent));
+        }
         out.push(Block {
             address: hit.address.to_string(),
-            said: (!text.is_empty()).then(|| Said::new(text)),
+            said,
             strong: hit.strong,
         });
         i = j;
@@ -127,6 +145,72 @@ struct Hit<'l> {
     address: &'l str,
     rest: &'l str,
     strong: bool,
+    /// A status line of a Sendmail transcript (`550 5.1.1 <a@b>... User unknown`).
+    sendmail: bool,
+}
+
+/// Does `line` name `address` (ignoring ASCII case)?
+fn names(line: &str, address: &str) -> bool {
+    addresses(line)
+        .iter()
+        .any(|f| line[f.start..f.end].eq_ignore_ascii_case(address))
+}
+
+/// A status line of a Sendmail transcript: a reply code, a recipient or host (and mailer),
+/// `...` and the status (`554 <a@b>... Remote protocol error`, `421 example.org (smtp)...
+/// Deferred`).
+fn is_status_line(line: &str) -> bool {
+    status_of(line).is_some()
+}
+
+/// Who a Sendmail status line is about (`<a@b>`, `example.org (smtp)`).
+fn status_of(line: &str) -> Option<&str> {
+    let (who, _) = reply_prefix(line.trim_start())?.split_once("... ")?;
+    (who.split_whitespace().count() <= 2).then_some(who)
+}
+
+/// Most lines of a remote host's reply that a transcript shows above a status line.
+const MAX_REPLY_LINES: usize = 8;
+
+/// The remote host's reply in the transcript lines (`<<< 501 ...`) just above a Sendmail
+/// status line (`status`, the whole line), when it is an error reply that says what the
+/// status line does not ("554 <a@b>... Remote protocol error" under "<<< 550 Insecure Mail
+/// Relay"); the status text is then the reply's wrapper, put after it in parentheses. With
+/// it, the command that the reply answered (`>>> MAIL From:<a@b>` above it).
+fn transcript_reply(above: &[&str], status: &str) -> Option<(String, Option<Command>)> {
+    let start = above.len().saturating_sub(MAX_REPLY_LINES);
+    // Skip the status lines of hosts ("421 example.edu (smtp)... Deferred: ...") between.
+    let mut end = above.len();
+    while end > start && status_of(above[end - 1]).is_some_and(|who| !who.contains('@')) {
+        end -= 1;
+    }
+    let mut first = end;
+    while first > start && above[first - 1].trim_start().starts_with("<<<") {
+        first -= 1;
+    }
+    let reply: Vec<&str> = above[first..end]
+        .iter()
+        .map(|l| l.trim_start()["<<<".len()..].trim())
+        .collect();
+    let head = reply.first()?;
+    if !matches!(head.as_bytes().first(), Some(b'4' | b'5')) {
+        return None;
+    }
+    let said = status.split_once("... ").map_or(status, |(_, s)| s).trim();
+    let reply = reply.join(" ");
+    if contains_ci(&reply, said) {
+        return None;
+    }
+    let sent = first
+        .checked_sub(1)
+        .filter(|&k| k >= start)
+        .and_then(|k| sent_command(above[k]));
+    let text = if said.is_empty() {
+        reply
+    } else {
+        format!("{reply} ({said})")
+    };
+    Some((text, sent))
 }
 
 /// A line that names a recipient: the address first (after bullets, `<`, quotes), or after
@@ -145,6 +229,7 @@ fn recipient_line(line: &str) -> Option<Hit<'_>> {
                     address: &inner[..f.end],
                     rest: t,
                     strong: true,
+                    sendmail: is_status_line(t),
                 });
             }
         }
@@ -190,6 +275,7 @@ fn recipient_line(line: &str) -> Option<Hit<'_>> {
             address: addr,
             rest: rest_t.trim_start_matches(['[']).trim_end_matches([']']),
             strong,
+            sendmail: false,
         });
     }
     let label = lead.trim_end_matches(['<', '"', ' ', '(']).trim();
@@ -203,6 +289,7 @@ fn recipient_line(line: &str) -> Option<Hit<'_>> {
             address: addr,
             rest: rest.trim_start_matches(':').trim(),
             strong: true,
+            sendmail: false,
         });
     }
     if label.len() > 60 || !label.ends_with(':') {
@@ -236,6 +323,7 @@ fn recipient_line(line: &str) -> Option<Hit<'_>> {
             label.trim_end_matches(':')
         },
         strong: true,
+        sendmail: false,
     })
 }
 
@@ -306,6 +394,73 @@ mod tests {
                 ("a@example.com", "again"),
             ]
         );
+    }
+
+    fn said(b: &[Block]) -> Vec<(&str, &str)> {
+        b.iter()
+            .map(|b| (b.address.as_str(), b.said.as_ref().map_or("", |s| &*s.text)))
+            .collect()
+    }
+
+    #[test]
+    fn a_header_looking_line_that_names_the_recipient_is_its_own() {
+        let lines = [
+            "<a@example.com>:",
+            "From: <s@example.org> RCPT: <a@example.com> 192.0.2.1 does not like recipient.",
+            "Remote host said: 552 5.2.2 Mailbox full",
+            "<b@example.com>:",
+            "To: c@example.net",
+            "Remote host said: 550 5.1.1 User unknown",
+        ];
+        assert_eq!(
+            said(&blocks(&lines)),
+            vec![
+                (
+                    "a@example.com",
+                    "From: <s@example.org> RCPT: <a@example.com> 192.0.2.1 does not like \
+                     recipient. Remote host said: 552 5.2.2 Mailbox full"
+                ),
+                // A header that names another address ends the block.
+                ("b@example.com", ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn sendmail_status_lines_take_the_reply_above_them() {
+        let lines = [
+            "While talking to mx.example.com:",
+            ">>> MAIL From:<s@example.org>",
+            "<<< 550 Insecure Mail Relay",
+            "421 example.net (smtp)... Deferred: Connection timed out",
+            "554 <a@example.com>... Remote protocol error",
+            "421 example.net (smtp)... Deferred: Connection timed out",
+            "554 <b@example.net>... 550 Host unknown",
+            ">>> RCPT To:<c@example.org>",
+            "<<< 550 5.1.1 <c@example.org>... User unknown",
+            "550 5.1.1 <c@example.org>... User unknown",
+        ];
+        let b = blocks(&lines);
+        assert_eq!(
+            said(&b),
+            vec![
+                // The reply says what the status line does not; host lines between are
+                // skipped, and the status line ends the block.
+                (
+                    "a@example.com",
+                    "550 Insecure Mail Relay (Remote protocol error)"
+                ),
+                // No reply just above it (a recipient's status line is not skipped).
+                ("b@example.net", "554 <b@example.net>... 550 Host unknown"),
+                // The status line repeats the reply: the block is the transcript's.
+                (
+                    "c@example.org",
+                    "<<< 550 5.1.1 <c@example.org>... User unknown \
+                     550 5.1.1 <c@example.org>... User unknown"
+                ),
+            ]
+        );
+        assert_eq!(b[0].said.as_ref().unwrap().command, Some(Command::Mail));
     }
 
     #[test]

@@ -58,14 +58,7 @@ impl Transcript {
                 if let Some(c) = first_error.take() {
                     t.command = c;
                 }
-                last = command_word(
-                    cmd.split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .split(':')
-                        .next()
-                        .unwrap_or(""),
-                );
+                last = command_of(cmd);
                 if ifind(line, "rcpt to").is_some()
                     && lines.get(i + 1).is_some_and(|n| is_error_reply(n))
                 {
@@ -109,6 +102,16 @@ impl Transcript {
             .contains(&address.to_ascii_lowercase())
             .then_some(Command::Rcpt)
     }
+}
+
+/// The command that a line of the sending side names (`>>> MAIL From:<a@b>`: `Mail`).
+pub(crate) fn sent_command(line: &str) -> Option<Command> {
+    command_of(sent(line.trim())?)
+}
+
+/// The command of what the sending side wrote (`MAIL From:<a@b>`, `DATA`).
+fn command_of(sent: &str) -> Option<Command> {
+    command_word(sent.split_whitespace().next()?.split(':').next()?)
 }
 
 /// The command of a line that the sending side wrote in a transcript.

@@ -131,6 +131,17 @@ pub(crate) fn icontains(s: &str, needle: &str) -> bool {
     ifind(s, needle).is_some()
 }
 
+/// Does `haystack` contain `needle`, ignoring ASCII case? Linear in both (unlike
+/// [`ifind`], which is meant for short needles).
+pub(crate) fn contains_ci(haystack: &str, needle: &str) -> bool {
+    charge(haystack.len() + needle.len());
+    memchr::memmem::find(
+        haystack.to_ascii_lowercase().as_bytes(),
+        needle.to_ascii_lowercase().as_bytes(),
+    )
+    .is_some()
+}
+
 /// Where `needle` (in lower case) starts in `s`, ignoring ASCII case.
 pub(crate) fn ifind(s: &str, needle: &str) -> Option<usize> {
     charge(s.len());

@@ -47,6 +47,34 @@ pub fn recipient_lines(n: usize) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// A Sendmail transcript of `n` sessions, each a remote reply, host status lines and a
+/// recipient's status line that takes the reply above it.
+pub fn sendmail_transcript(n: usize) -> Vec<u8> {
+    let mut s = daemon("");
+    s.push_str("   ----- Transcript of session follows -----\n");
+    for i in 0..n {
+        writeln!(s, "While talking to mx{i}.example:\n>>> MAIL From:<sender@example.org>\n<<< 550 Relaying denied {i}").unwrap();
+        for h in 0..4 {
+            writeln!(
+                s,
+                "421 h{h}.example (smtp)... Deferred: Connection timed out"
+            )
+            .unwrap();
+        }
+        writeln!(s, "554 <u{i}@x.example>... Remote protocol error").unwrap();
+    }
+    s.into_bytes()
+}
+
+/// One remote reply and one status line, each `n` bytes long and alike but for the last
+/// byte: the status text is looked for in the reply.
+pub fn long_status_line(n: usize) -> Vec<u8> {
+    let mut s = daemon("");
+    let text = "a".repeat(n);
+    writeln!(s, ">>> DATA\n<<< 550 {text}\n554 <u@x.example>... {text}b").unwrap();
+    s.into_bytes()
+}
+
 /// An RFC 3464 report with `n` recipients (no diagnostic of their own) after a text part of
 /// `25 n` short lines: each recipient is looked up in the text.
 pub fn dsn_times_lines(n: usize) -> Vec<u8> {
@@ -211,6 +239,8 @@ pub const SHAPES: &[Shape] = &[
     shape("bare_addresses", bare_addresses),
     shape("the_user_lines", the_user_lines),
     shape("recipient_lines", recipient_lines),
+    shape("sendmail_transcript", sendmail_transcript),
+    shape("long_status_line", long_status_line),
     shape("dsn_times_lines", dsn_times_lines),
     shape("dsn_recipients", dsn_recipients),
     shape("dsn_fields", dsn_fields),
