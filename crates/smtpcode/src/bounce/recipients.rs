@@ -198,13 +198,10 @@ fn transcript_reply(above: &[&str], status: &str) -> Option<(String, Option<Comm
     }
     let said = status.split_once("... ").map_or(status, |(_, s)| s).trim();
     let reply = reply.join(" ");
-    if contains_ci(&reply, said) {
+    if !said.is_empty() && contains_ci(&reply, said) {
         return None;
     }
-    let sent = first
-        .checked_sub(1)
-        .filter(|&k| k >= start)
-        .and_then(|k| sent_command(above[k]));
+    let sent = first.checked_sub(1).and_then(|k| sent_command(above[k]));
     let text = if said.is_empty() {
         reply
     } else {
