@@ -541,11 +541,13 @@ fn classes16(c: [u8; 16]) -> [u16; 4] {
     [bits(digit | letter), bits(digit), bits(join), bits(v)]
 }
 
-/// The bits `from..to` of a window's mask.
+/// The bits `from..to` of a window's mask, `to` below 64 (a run ends at a separator inside
+/// the window: a run that reaches the window's end goes to the next window). Without a test
+/// of `to` against 64: -0.6 % instructions on the first 20k lines of lines-1m (callgrind).
 #[inline]
 fn bits(from: usize, to: usize) -> u64 {
-    let below_to = if to >= 64 { u64::MAX } else { (1u64 << to) - 1 };
-    below_to & (u64::MAX << from)
+    debug_assert!(from <= to && to < 64);
+    (1u64 << to) - (1u64 << from)
 }
 
 /// Splits `input` into tokens and hands each to `f`, in order.
@@ -991,12 +993,9 @@ fn hashed(src: &[u8], at: usize, n: usize, scratch: &mut Scratch) -> (u64, u64) 
     let mut i = 0;
     while i < n {
         let take = n - i;
-        let w = lower8(load8(src, at + i))
-            & if take >= 8 {
-                u64::MAX
-            } else {
-                (1u64 << (8 * take)) - 1
-            };
+        // The bytes of the text among the eight (at least one), without a branch (-0.5 %
+        // instructions on the first 20k lines of lines-1m, callgrind).
+        let w = lower8(load8(src, at + i)) & (u64::MAX >> (8 * (8 - take.min(8))));
         scratch.buf[i..i + 8].copy_from_slice(&w.to_le_bytes());
         if i == 0 {
             prefix = w;
