@@ -90,25 +90,30 @@ impl Tables<'_> {
                 None => return 0,
             }
         }
-        if text.is_empty() {
+        // Every host of the vocabulary has a dot (a host token has one, and so has the end of
+        // a long one that it keeps): a suffix without one, such as the top-level domain that
+        // ended every search, is not hashed and looked up (-0.1 % instructions on the first
+        // 20k lines of lines-1m, callgrind).
+        let Some(last_dot) = text.iter().rposition(|&c| c == b'.') else {
             return 0;
-        }
+        };
         let mut h = if kind == Kind::Host {
             hash
         } else {
             words::hash(text)
         };
+        let mut from = 0;
         loop {
             let id = self.lookup(h);
             if id & HOST_BIT != 0 {
                 return id;
             }
-            match text.iter().position(|&c| c == b'.') {
-                Some(dot) => {
-                    text = &text[dot + 1..];
-                    h = words::hash(text);
+            match text[from..].iter().position(|&c| c == b'.') {
+                Some(dot) if from + dot < last_dot => {
+                    from += dot + 1;
+                    h = words::hash(&text[from..]);
                 }
-                None => return 0,
+                _ => return 0,
             }
         }
     }
