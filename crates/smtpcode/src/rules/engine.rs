@@ -286,7 +286,11 @@ impl<'t> Lane<'t> {
             let found = (s ^ h) & HASH_MASK == 0;
             let id = s as u16;
             let word = (b.kind[i] as u8) <= Kind::Number as u8;
-            let usable = found & (b.len[i] != 0) & (id & HOST_BIT == 0);
+            // A token with no text (an IP, a token too long to keep) has the hash of the empty
+            // text, 0, and finds an empty slot (a word's slot holds a hash that is not 0 in its
+            // upper bits), id 0: no test of its length (-0.26 % instructions on the first 20k
+            // lines of lines-1m, callgrind).
+            let usable = found & (id & HOST_BIT == 0);
             // All ones when the token is a word or number (its id is the one looked up),
             // none for a host or address (its id was found as it was read).
             let word_mask = u16::from(word).wrapping_neg();
