@@ -372,6 +372,29 @@ impl Scratch {
             &self.buf[..self.len]
         }
     }
+    /// The [`hash`] and the [`prefix8`] of the text held, read from the buffer eight bytes at
+    /// a time (the bytes past the text masked off): with no copy of the text's last bytes into
+    /// a zeroed word with a call each, as `hash` and `prefix8` do (-0.3 % instructions on the
+    /// first 20k lines of lines-1m, callgrind).
+    fn hashed(&self) -> (u64, u64) {
+        let n = self.text().len();
+        let mut h = (n as u64).wrapping_mul(HASH_K);
+        let mut prefix = 0;
+        let mut i = 0;
+        while i < n {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&self.buf[i..i + 8]);
+            let w = u64::from_le_bytes(w) & (u64::MAX >> (8 * (8 - (n - i).min(8))));
+            if i == 0 {
+                prefix = w;
+            }
+            h = (h ^ w).wrapping_mul(HASH_K).rotate_left(29);
+            i += 8;
+        }
+        h ^= h >> 32;
+        (h.wrapping_mul(HASH_K), prefix)
+    }
+
     /// Holds the folded `text` (ASCII eight bytes at a time; a character at a time past ASCII).
     fn fold(&mut self, text: &[u8]) {
         self.clear();
@@ -421,6 +444,8 @@ impl Scratch {
 
 /// The tokenizer reads the input this many bytes at a time.
 pub(crate) const WINDOW: usize = 64;
+// A run inside a window keeps its whole text.
+const _: () = assert!(WINDOW - 1 <= MAX_TEXT);
 
 /// The classes of the bytes of one window, a bit per byte (bit `k` for byte `k`).
 #[derive(Default, Clone, Copy)]
@@ -541,11 +566,13 @@ fn classes16(c: [u8; 16]) -> [u16; 4] {
     [bits(digit | letter), bits(digit), bits(join), bits(v)]
 }
 
-/// The bits `from..to` of a window's mask.
+/// The bits `from..to` of a window's mask, `to` below 64 (a run ends at a separator inside
+/// the window: a run that reaches the window's end goes to the next window). Without a test
+/// of `to` against 64: -0.6 % instructions on the first 20k lines of lines-1m (callgrind).
 #[inline]
 fn bits(from: usize, to: usize) -> u64 {
-    let below_to = if to >= 64 { u64::MAX } else { (1u64 << to) - 1 };
-    below_to & (u64::MAX << from)
+    debug_assert!(from <= to && to < 64);
+    (1u64 << to) - (1u64 << from)
 }
 
 /// Splits `input` into tokens and hands each to `f`, in order.
@@ -605,17 +632,71 @@ pub fn tokenize(input: &[u8], scratch: &mut Scratch, f: &mut impl FnMut(Token<'_
             );
             if m.join & bits(a0, a1) == 0 {
                 let letters = alnum & !m.digit != 0;
-                simple(b, p + a0, a1 - a0, p + a0, letters, scratch, f);
+                simple::<true>(b, p + a0, a1 - a0, p + a0, letters, scratch, f);
                 continue;
             }
             let text = &b[p + a0..p + a1];
             let j = *joiners.get_or_insert_with(|| Joiners::of(b, p));
             match Shape::of_masks(&m, &j, a0, a1).kind(text) {
                 Some(kind) => emit_compound(b, p + a0, p + a1, p + a0, kind, scratch, f),
-                None => split(b, p + a0, p + a1, scratch, f),
+                // An apostrophe (`n't`, `'s`) is read byte by byte; `_` and `+` are the other
+                // joiners that are no dot, `@`, `:` or `-`.
+                None if m.join & !(j.dot | j.at | j.colon | j.hyphen) & bits(a0, a1) != 0
+                    && text.contains(&b'\'') =>
+                {
+                    split(b, p + a0, p + a1, scratch, f)
+                }
+                None => split_masks(b, p, &m, &j, a0, a1, scratch, f),
             }
         }
         p = next;
+    }
+}
+
+/// [`split`] of the ASCII run of the window at `p` from bit `from` to bit `to` (letters and
+/// digits at both ends, no apostrophe), found from the window's masks: its pieces between
+/// joiners other than dots, each a number or host as a whole or its parts between dots, with
+/// no pass over its bytes to find them (`split` took 14.8 M instructions, 5.5 %, on the first
+/// 20k lines of lines-1m, callgrind).
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn split_masks(
+    b: &[u8],
+    p: usize,
+    m: &Masks,
+    j: &Joiners,
+    from: usize,
+    to: usize,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>),
+) {
+    let mut cuts = m.join & !j.dot & bits(from, to);
+    let mut s = from;
+    loop {
+        let e = if cuts == 0 {
+            to
+        } else {
+            cuts.trailing_zeros() as usize
+        };
+        if e > s {
+            // What `piece` does: a number or a host as a whole, else the parts between dots.
+            let kind = if j.dot & bits(s, e) == 0 {
+                None
+            } else {
+                Shape::of_masks(m, j, s, e)
+                    .kind(&b[p + s..p + e])
+                    .filter(|k| matches!(k, Kind::Number | Kind::Host))
+            };
+            match kind {
+                Some(kind) => emit_compound(b, p + s, p + e, p + s, kind, scratch, f),
+                None => simple_parts(b, p, m.alnum & !m.digit, j.dot, s, e, scratch, f),
+            }
+        }
+        if cuts == 0 {
+            return;
+        }
+        cuts &= cuts - 1;
+        s = e + 1;
     }
 }
 
@@ -632,6 +713,28 @@ fn long_run(b: &[u8], start: usize, scratch: &mut Scratch, f: &mut impl FnMut(To
 /// Reads one run from `start` (letters, digits, joiners and other characters of words), a
 /// CJK character after it, or a separator of several bytes; returns where reading goes on.
 fn slow(b: &[u8], start: usize, scratch: &mut Scratch, f: &mut impl FnMut(Token<'_>)) -> usize {
+    match plain_word(b, start, scratch) {
+        Plain::Word(end) => {
+            let (hash, prefix) = scratch.hashed();
+            f(Token {
+                start,
+                end,
+                kind: Kind::Word,
+                text: scratch.text(),
+                hash,
+                prefix,
+            });
+            return end;
+        }
+        // What the loop below comes to for it, without decoding it again (with the letters
+        // below U+2000 told without `wide_class`, -1.0 % instructions on the first 20k lines
+        // of lines-1m, callgrind; slow 17.8 M -> 15.2 M).
+        Plain::Cjk => {
+            emit_cjk(&b[start..start + 3], start, f);
+            return start + 3;
+        }
+        Plain::Other => {}
+    }
     let mut i = start;
     let mut high = false;
     let mut plain = true;
@@ -656,7 +759,20 @@ fn slow(b: &[u8], start: usize, scratch: &mut Scratch, f: &mut impl FnMut(Token<
                 i += 2;
             }
             HIGH => {
-                let (cp, n) = decode(b, i);
+                // A character of three bytes (Devanagari, kana, CJK...) decoded here, as
+                // `decode` does, without a call (-0.5 % instructions on the first 20k lines of
+                // lines-1m, callgrind).
+                let (cp, n) = match (b[i], b.get(i + 1), b.get(i + 2)) {
+                    (c0 @ 0xE0..=0xEF, Some(&c1), Some(&c2))
+                        if c1 & 0xC0 == 0x80 && c2 & 0xC0 == 0x80 =>
+                    {
+                        let cp = (u32::from(c0 & 0x0F) << 12)
+                            | (u32::from(c1 & 0x3F) << 6)
+                            | u32::from(c2 & 0x3F);
+                        (cp, 3)
+                    }
+                    _ => decode(b, i),
+                };
                 match wide_class(cp) {
                     Wide::Letter | Wide::Apostrophe => {
                         high = true;
@@ -700,6 +816,139 @@ fn slow(b: &[u8], start: usize, scratch: &mut Scratch, f: &mut impl FnMut(Token<
         None => {}
     }
     i
+}
+
+/// The parts of the window's bits `from..to` between the bits of `cuts`, each letters and
+/// digits only (bit set in `letters` for a letter): a word or a number each (what `part`
+/// makes of an ASCII part).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn simple_parts(
+    b: &[u8],
+    p: usize,
+    letters: u64,
+    cuts: u64,
+    from: usize,
+    to: usize,
+    scratch: &mut Scratch,
+    f: &mut impl FnMut(Token<'_>),
+) {
+    let mut cuts = cuts & bits(from, to);
+    let mut s = from;
+    loop {
+        let e = if cuts == 0 {
+            to
+        } else {
+            cuts.trailing_zeros() as usize
+        };
+        if e > s {
+            simple::<true>(
+                b,
+                p + s,
+                e - s,
+                p + s,
+                letters & bits(s, e) != 0,
+                scratch,
+                f,
+            );
+        }
+        if cuts == 0 {
+            return;
+        }
+        cuts &= cuts - 1;
+        s = e + 1;
+    }
+}
+
+/// What [`plain_word`] found at the start of a run.
+enum Plain {
+    /// A word that ends there, folded into the scratch buffer.
+    Word(usize),
+    /// A CJK character of three bytes.
+    Cjk,
+    /// Another run, to be read the usual way.
+    Other,
+}
+
+/// The common run past ASCII, read and folded in one pass: ASCII letters and digits and
+/// letters of two or three bytes (no joiner, no character whose first byte is 0xE2, valid
+/// UTF-8), up to a separator, a CJK character or the end of the input. Its folded text is left
+/// in `scratch` (as [`Scratch::fold`] leaves it) and where it ends is returned; a CJK character
+/// at `start` is told as such; any other run is left to the caller (what this pass wrote is
+/// overwritten then).
+/// Reading, then folding, then hashing a word past ASCII each in a pass of its own took 20 M
+/// instructions (7.7 %) on the first 20k lines of lines-1m, callgrind; -0.75 % with this pass.
+fn plain_word(b: &[u8], start: usize, scratch: &mut Scratch) -> Plain {
+    let mut i = start;
+    let mut o = 0;
+    let mut high = false;
+    while i < b.len() {
+        let c = b[i];
+        // Each character is folded into the buffer while the run is no longer than
+        // `MAX_TEXT` (a longer one keeps no text; the folded text is never longer).
+        if c < 0x80 {
+            match CLASS[usize::from(c)] {
+                DIGIT | LETTER => {
+                    if i - start < MAX_TEXT {
+                        scratch.buf[o] = c.to_ascii_lowercase();
+                        o += 1;
+                    }
+                    i += 1;
+                    continue;
+                }
+                JOIN => return Plain::Other,
+                _ => break,
+            }
+        }
+        match (c, b.get(i + 1), b.get(i + 2)) {
+            (0xC2..=0xDF, Some(&c1), _) if c1 & 0xC0 == 0x80 => {
+                let cp = (u32::from(c & 0x1F) << 6) | u32::from(c1 & 0x3F);
+                if two_byte_sep(cp) {
+                    break;
+                }
+                if i + 2 - start <= MAX_TEXT {
+                    let (f, k) = FOLD2[cp as usize - 0x80];
+                    scratch.buf[o..o + 2].copy_from_slice(&f);
+                    o += usize::from(k);
+                }
+                i += 2;
+            }
+            (0xE0..=0xEF, Some(&c1), Some(&c2)) if c1 & 0xC0 == 0x80 && c2 & 0xC0 == 0x80 => {
+                let cp = (u32::from(c & 0x0F) << 12)
+                    | (u32::from(c1 & 0x3F) << 6)
+                    | u32::from(c2 & 0x3F);
+                // Below U+2000 a character of three bytes is a letter (`wide_class` says so
+                // after comparing it with its ranges).
+                let class = if (0x800..0x2000).contains(&cp) {
+                    Wide::Letter
+                } else {
+                    wide_class(cp)
+                };
+                match class {
+                    // Folding leaves these as they are.
+                    Wide::Letter if c != 0xE2 => {
+                        if i + 3 - start <= MAX_TEXT {
+                            scratch.buf[o..o + 3].copy_from_slice(&b[i..i + 3]);
+                            o += 3;
+                        }
+                        i += 3;
+                    }
+                    Wide::Cjk if i == start => return Plain::Cjk,
+                    Wide::Sep | Wide::Cjk => break,
+                    _ => return Plain::Other,
+                }
+            }
+            _ => return Plain::Other,
+        }
+        high = true;
+    }
+    let len = i - start;
+    if !high || len > MAX_RUN {
+        return Plain::Other;
+    }
+    scratch.len = o;
+    scratch.over = len > MAX_TEXT;
+    Plain::Word(i)
 }
 
 /// A CJK character at `at`: one word.
@@ -764,7 +1013,7 @@ fn run(r: &Run<'_>, scratch: &mut Scratch, f: &mut impl FnMut(Token<'_>)) {
     {
         // A plain word or number between joiners that were trimmed.
         let letters = b[start..end].iter().any(u8::is_ascii_alphabetic);
-        return simple(b, start, end - start, start, letters, scratch, f);
+        return simple::<false>(b, start, end - start, start, letters, scratch, f);
     }
     // With letters past ASCII, only an address is one token.
     if !r.high || text.contains(&b'@') {
@@ -895,7 +1144,7 @@ fn emit_compound(
         hashed(src, from, to - from, scratch)
     } else {
         scratch.fold(keep);
-        (hash(scratch.text()), prefix8(scratch.text()))
+        scratch.hashed()
     };
     let text = scratch.text();
     f(Token {
@@ -943,9 +1192,11 @@ fn load8(src: &[u8], at: usize) -> u64 {
 
 /// A plain run of `n` ASCII letters and digits, `src[at..at + n]`, that starts at `start` in
 /// the input (`letters`: some are letters): one word or number, lower-cased and hashed eight
-/// bytes at a time (the same hash as [`hash`] of its text).
+/// bytes at a time (the same hash as [`hash`] of its text). `FITS`: `n` is known to be at
+/// most [`MAX_TEXT`] (a run inside a window is shorter than a window), and is not compared
+/// with it (-0.1 % instructions on the first 20k lines of lines-1m, callgrind).
 #[inline(always)]
-fn simple(
+fn simple<const FITS: bool>(
     src: &[u8],
     at: usize,
     n: usize,
@@ -961,7 +1212,8 @@ fn simple(
         emit_text(b"not", start + 3, end, Kind::Word, f);
         return;
     }
-    if n > MAX_TEXT {
+    debug_assert!(!FITS || n <= MAX_TEXT);
+    if !FITS && n > MAX_TEXT {
         return f(Token {
             start,
             end,
@@ -991,12 +1243,9 @@ fn hashed(src: &[u8], at: usize, n: usize, scratch: &mut Scratch) -> (u64, u64) 
     let mut i = 0;
     while i < n {
         let take = n - i;
-        let w = lower8(load8(src, at + i))
-            & if take >= 8 {
-                u64::MAX
-            } else {
-                (1u64 << (8 * take)) - 1
-            };
+        // The bytes of the text among the eight (at least one), without a branch (-0.5 %
+        // instructions on the first 20k lines of lines-1m, callgrind).
+        let w = lower8(load8(src, at + i)) & (u64::MAX >> (8 * (8 - take.min(8))));
         scratch.buf[i..i + 8].copy_from_slice(&w.to_le_bytes());
         if i == 0 {
             prefix = w;
@@ -1026,7 +1275,7 @@ fn emit_text(text: &[u8], start: usize, end: usize, kind: Kind, f: &mut impl FnM
 fn part(b: &[u8], p: usize, q: usize, scratch: &mut Scratch, f: &mut impl FnMut(Token<'_>)) {
     let text = &b[p..q];
     if text.iter().all(|c| c.is_ascii_alphanumeric()) {
-        return simple(
+        return simple::<false>(
             b,
             p,
             q - p,
@@ -1048,14 +1297,14 @@ fn emit_word(
     f: &mut impl FnMut(Token<'_>),
 ) {
     scratch.fold(text);
-    let t = scratch.text();
+    let (hash, prefix) = scratch.hashed();
     f(Token {
         start: p,
         end: q,
         kind: Kind::Word,
-        text: t,
-        hash: hash(t),
-        prefix: prefix8(t),
+        text: scratch.text(),
+        hash,
+        prefix,
     })
 }
 
