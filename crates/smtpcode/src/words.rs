@@ -670,7 +670,27 @@ fn split_masks(
     scratch: &mut Scratch,
     f: &mut impl FnMut(Token<'_>),
 ) {
-    let mut cuts = m.join & !j.dot & bits(from, to);
+    segments(m.join & !j.dot, from, to, |s, e| {
+        // What `piece` does: a number or a host as a whole, else the parts between dots.
+        let kind = if j.dot & bits(s, e) == 0 {
+            None
+        } else {
+            Shape::of_masks(m, j, s, e)
+                .kind(&b[p + s..p + e])
+                .filter(|k| matches!(k, Kind::Number | Kind::Host))
+        };
+        match kind {
+            Some(kind) => emit_compound(b, p + s, p + e, p + s, kind, scratch, f),
+            None => simple_parts(b, p, m.alnum & !m.digit, j.dot, s, e, scratch, f),
+        }
+    });
+}
+
+/// Calls `g(s, e)` for each non-empty stretch of the window's bits `from..to` between the
+/// bits of `cuts`.
+#[inline(always)]
+fn segments(cuts: u64, from: usize, to: usize, mut g: impl FnMut(usize, usize)) {
+    let mut cuts = cuts & bits(from, to);
     let mut s = from;
     loop {
         let e = if cuts == 0 {
@@ -679,18 +699,7 @@ fn split_masks(
             cuts.trailing_zeros() as usize
         };
         if e > s {
-            // What `piece` does: a number or a host as a whole, else the parts between dots.
-            let kind = if j.dot & bits(s, e) == 0 {
-                None
-            } else {
-                Shape::of_masks(m, j, s, e)
-                    .kind(&b[p + s..p + e])
-                    .filter(|k| matches!(k, Kind::Number | Kind::Host))
-            };
-            match kind {
-                Some(kind) => emit_compound(b, p + s, p + e, p + s, kind, scratch, f),
-                None => simple_parts(b, p, m.alnum & !m.digit, j.dot, s, e, scratch, f),
-            }
+            g(s, e);
         }
         if cuts == 0 {
             return;
@@ -833,31 +842,17 @@ fn simple_parts(
     scratch: &mut Scratch,
     f: &mut impl FnMut(Token<'_>),
 ) {
-    let mut cuts = cuts & bits(from, to);
-    let mut s = from;
-    loop {
-        let e = if cuts == 0 {
-            to
-        } else {
-            cuts.trailing_zeros() as usize
-        };
-        if e > s {
-            simple::<true>(
-                b,
-                p + s,
-                e - s,
-                p + s,
-                letters & bits(s, e) != 0,
-                scratch,
-                f,
-            );
-        }
-        if cuts == 0 {
-            return;
-        }
-        cuts &= cuts - 1;
-        s = e + 1;
-    }
+    segments(cuts, from, to, |s, e| {
+        simple::<true>(
+            b,
+            p + s,
+            e - s,
+            p + s,
+            letters & bits(s, e) != 0,
+            scratch,
+            f,
+        );
+    });
 }
 
 /// What [`plain_word`] found at the start of a run.

@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 
 use super::notice::Said;
-use super::transcript::sent_command;
+use super::transcript::{received, sent_command};
 use super::util::{
     addresses, contains_ci, first_address, icontains, is_separator, istarts, looks_like_header,
     squash,
@@ -185,13 +185,15 @@ fn transcript_reply(above: &[&str], status: &str) -> Option<(String, Option<Comm
         end -= 1;
     }
     let mut first = end;
-    while first > start && above[first - 1].trim_start().starts_with("<<<") {
+    let mut reply = Vec::new();
+    while let Some(r) = (first > start)
+        .then(|| received(above[first - 1].trim()))
+        .flatten()
+    {
+        reply.push(r.trim());
         first -= 1;
     }
-    let reply: Vec<&str> = above[first..end]
-        .iter()
-        .map(|l| l.trim_start()["<<<".len()..].trim())
-        .collect();
+    reply.reverse();
     let head = reply.first()?;
     if !matches!(head.as_bytes().first(), Some(b'4' | b'5')) {
         return None;

@@ -122,7 +122,7 @@ fn sent(line: &str) -> Option<&str> {
 }
 
 /// The reply of a line that the receiving side wrote in a transcript.
-fn received(line: &str) -> Option<&str> {
+pub(crate) fn received(line: &str) -> Option<&str> {
     line.strip_prefix("<<<")
         .or_else(|| strip_prefix_ci(line, "received >>>"))
         .or_else(|| strip_prefix_ci(line, "in:"))
