@@ -241,12 +241,20 @@ impl Batch {
     }
 }
 
+/// The bits of [`Lane::present`] (a power of two, at least 64).
+const PRESENT_BITS: usize = 1024;
+const _: () = assert!(PRESENT_BITS.is_power_of_two() && PRESENT_BITS >= 64);
+
 /// Reads the input for one rule set: the ids of the batch's tokens, the verified sequences.
 pub(crate) struct Lane<'t> {
     t: &'t Tables<'t>,
     ids: [u16; CAP],
-    /// Bit `id` set: a token of the input read so far has the vocabulary id `id`.
-    present: [u64; (ID_MASK as usize + 1) / 64],
+    /// Bit `id % PRESENT_BITS` set: a token of the input read so far has the vocabulary id
+    /// `id` (or another with the same bit: a quick filter before a sequence is verified, which
+    /// may let through a sequence that cannot match, never stop one that can). 384 bytes less
+    /// to zero per classification than a bit per id, and as selective: -0.33 % instructions
+    /// on the first 20k lines of lines-1m, callgrind (256 bits let through too many, +0.07 %).
+    present: [u64; PRESENT_BITS / 64],
     /// Bit `i` set: token `i` of the batch anchors sequences on its word ([`ANCHOR_BIT`]);
     /// `firsts`: it is the first word of a pair ([`PAIR_BIT`]). Set as the tokens are looked
     /// up, so that finding the anchors is not another pass over the batch (-1.2 %
@@ -262,7 +270,7 @@ impl<'t> Lane<'t> {
         Lane {
             t,
             ids: [0; CAP],
-            present: [0; (ID_MASK as usize + 1) / 64],
+            present: [0; PRESENT_BITS / 64],
             anchors: 0,
             firsts: 0,
             hits: Hits::new(),
@@ -299,7 +307,7 @@ impl<'t> Lane<'t> {
             self.ids[i] = id;
             anchors |= u64::from((id & ANCHOR_BIT) >> ANCHOR_BIT.trailing_zeros()) << i;
             firsts |= u64::from((id & PAIR_BIT) >> PAIR_BIT.trailing_zeros()) << i;
-            let k = usize::from(id & ID_MASK);
+            let k = usize::from(id & ID_MASK) % PRESENT_BITS;
             self.present[k / 64] |= 1 << (k % 64);
         }
         (self.anchors, self.firsts) = (anchors, firsts);
@@ -371,7 +379,10 @@ impl<'t> Lane<'t> {
             if a.need_len != 0
                 && !t.items[a.need as usize..a.need as usize + usize::from(a.need_len)]
                     .iter()
-                    .any(|i| self.present[usize::from(i.value >> 6)] & (1 << (i.value & 63)) != 0)
+                    .any(|i| {
+                        let k = usize::from(i.value) % PRESENT_BITS;
+                        self.present[k / 64] & (1 << (k % 64)) != 0
+                    })
             {
                 continue;
             }
