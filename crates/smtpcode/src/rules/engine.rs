@@ -365,7 +365,12 @@ impl<'t> Lane<'t> {
         }
     }
 
-    #[inline]
+    /// Verifies the sequences of `list` anchored on token `at`.
+    // Inlined where a list is verified, with the verification of a sequence out of line: most
+    // anchors fail the quick tests, which then cost no call, and the setup of the sequence's
+    // verification is paid only for the others (-0.64 % instructions on the first 20k lines of
+    // lines-1m, callgrind).
+    #[inline(always)]
     fn verify_list(&mut self, list: (u32, u32), b: &Batch, at: usize) {
         let t = self.t;
         for a in &t.anchor_list[list.0 as usize..list.1 as usize] {
@@ -390,6 +395,7 @@ impl<'t> Lane<'t> {
         }
     }
 
+    #[inline(never)]
     fn verify(&mut self, a: &Anchor, b: &Batch, at: usize) {
         let t = self.t;
         let seq = t.seqs[a.seq as usize];
