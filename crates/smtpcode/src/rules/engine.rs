@@ -412,12 +412,14 @@ impl<'t> Lane<'t> {
             if start + codes.len() <= b.n
                 && codes.iter().enumerate().all(|(k, &c)| {
                     let i = start + k;
-                    if c & SIMPLE_STEM != 0 {
-                        b.starts_with(i, t.stems[usize::from(c & !SIMPLE_STEM)])
-                    } else if c & SIMPLE_KIND != 0 {
-                        b.kind[i] as u16 == c & !SIMPLE_KIND
-                    } else {
+                    // A word (most codes) with one test of the code's two flags (-0.1 %
+                    // instructions on the first 20k lines of lines-1m, callgrind).
+                    if c & (SIMPLE_STEM | SIMPLE_KIND) == 0 {
                         self.ids[i] & ID_MASK == c
+                    } else if c & SIMPLE_STEM != 0 {
+                        b.starts_with(i, t.stems[usize::from(c & !SIMPLE_STEM)])
+                    } else {
+                        b.kind[i] as u16 == c & !SIMPLE_KIND
                     }
                 })
             {
@@ -482,13 +484,8 @@ impl Match<'_> {
         if e.word != 0 {
             return id & ID_MASK == e.word;
         }
-        self.items(e, n, id)
-    }
-
-    /// Does token `n`, of id `id`, match one of the element's items (not a single word)?
-    #[inline(never)]
-    fn items(&self, e: &FlatElem, n: usize, id: u16) -> bool {
-        // Most tokens are no item of the element: one test says so.
+        // Most tokens are no item of the element: one test says so, here rather than after a
+        // call (-0.18 % instructions on the first 20k lines of lines-1m, callgrind).
         let bit = if id & ID_MASK == 0 {
             0
         } else {
@@ -497,6 +494,12 @@ impl Match<'_> {
         if e.sig & (bit | SIG_OTHER) == 0 {
             return false;
         }
+        self.items(e, n, id)
+    }
+
+    /// Does token `n`, of id `id`, match one of the element's items (not a single word)?
+    #[inline(never)]
+    fn items(&self, e: &FlatElem, n: usize, id: u16) -> bool {
         let kind = self.b.kind[n];
         self.t.items[e.start as usize..(e.start + e.len) as usize]
             .iter()
