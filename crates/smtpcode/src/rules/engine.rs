@@ -143,6 +143,8 @@ impl Tables<'_> {
 
 /// The terms found in one input: in it at all, and in the reply itself (from the reply code
 /// on, as opposed to the words in front of it).
+// In declaration order: see `Scan`.
+#[repr(C)]
 pub(crate) struct Hits {
     any: [u64; HIT_WORDS],
     reply: [u64; HIT_WORDS],
@@ -246,8 +248,9 @@ const PRESENT_BITS: usize = 1024;
 const _: () = assert!(PRESENT_BITS.is_power_of_two() && PRESENT_BITS >= 64);
 
 /// Reads the input for one rule set: the ids of the batch's tokens, the verified sequences.
+// In declaration order, the fields that start at zero first: see `Scan`.
+#[repr(C)]
 pub(crate) struct Lane<'t> {
-    t: &'t Tables<'t>,
     ids: [u16; CAP],
     /// Bit `id % PRESENT_BITS` set: a token of the input read so far has the vocabulary id
     /// `id` (or another with the same bit: a quick filter before a sequence is verified, which
@@ -263,6 +266,7 @@ pub(crate) struct Lane<'t> {
     /// See `anchors`.
     firsts: u64,
     pub(crate) hits: Hits,
+    t: &'t Tables<'t>,
 }
 
 impl<'t> Lane<'t> {
