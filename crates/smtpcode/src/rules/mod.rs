@@ -205,6 +205,8 @@ pub(crate) fn warm_up() {
 const MAX_CANDIDATES: usize = 160;
 
 /// A short sorted list of row indices, on the stack.
+// In declaration order: see `Scan`.
+#[repr(C)]
 pub(crate) struct Candidates {
     ids: [u16; MAX_CANDIDATES],
     len: usize,
@@ -259,12 +261,16 @@ pub(crate) struct Facts {
 
 /// What the scan of one input established for one rule set: the terms found and the rows
 /// that use them.
+// In declaration order (with `Lane`, `Hits` and `Candidates`), the fields that start at zero
+// first and together: fewer and larger stretches to zero per classification (-0.22 %
+// instructions on the first 20k lines of lines-1m, callgrind).
+#[repr(C)]
 pub(crate) struct Scan<'t> {
-    t: &'t Tables<'t>,
     lane: Lane<'t>,
     candidates: Candidates,
     /// Too many terms or rows to list: every row is checked.
     all: bool,
+    t: &'t Tables<'t>,
     /// The input and where the reply starts in it, for the literals looked for only when a
     /// rule needs them.
     input: &'t [u8],
