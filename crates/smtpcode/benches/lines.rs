@@ -116,7 +116,6 @@ fn main() {
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| w.len() > 1)
                 .map(str::to_lowercase)
-                .collect::<Vec<_>>()
         })
         .collect();
     vocabulary.sort();

@@ -66,7 +66,7 @@ pub(crate) fn blocks(lines: &[&str]) -> Vec<Block> {
             let l = lines[j];
             if l.trim().is_empty()
                 || is_separator(l)
-                || looks_like_header(l.trim_start()) && !names(l, hit.address)
+                || (looks_like_header(l.trim_start()) && !names(l, hit.address))
                 || recipient_line(l).is_some_and(|h| !h.address.eq_ignore_ascii_case(hit.address))
             {
                 break;
@@ -156,14 +156,9 @@ fn names(line: &str, address: &str) -> bool {
         .any(|f| line[f.start..f.end].eq_ignore_ascii_case(address))
 }
 
-/// A status line of a Sendmail transcript: a reply code, a recipient or host (and mailer),
-/// `...` and the status (`554 <a@b>... Remote protocol error`, `421 example.org (smtp)...
-/// Deferred`).
-fn is_status_line(line: &str) -> bool {
-    status_of(line).is_some()
-}
-
-/// Who a Sendmail status line is about (`<a@b>`, `example.org (smtp)`).
+/// Who a status line of a Sendmail transcript is about: a reply code, a recipient or host
+/// (and mailer), `...` and the status (`554 <a@b>... Remote protocol error`: `<a@b>`;
+/// `421 example.org (smtp)... Deferred`: `example.org (smtp)`); `None` for another line.
 fn status_of(line: &str) -> Option<&str> {
     let (who, _) = reply_prefix(line.trim_start())?.split_once("... ")?;
     (who.split_whitespace().count() <= 2).then_some(who)
@@ -186,10 +181,10 @@ fn transcript_reply(above: &[&str], status: &str) -> Option<(String, Option<Comm
     }
     let mut first = end;
     let mut reply = Vec::new();
-    while let Some(r) = (first > start)
-        .then(|| received(above[first - 1].trim()))
-        .flatten()
-    {
+    while first > start {
+        let Some(r) = received(above[first - 1].trim()) else {
+            break;
+        };
         reply.push(r.trim());
         first -= 1;
     }
@@ -228,7 +223,7 @@ fn recipient_line(line: &str) -> Option<Hit<'_>> {
                     address: &inner[..f.end],
                     rest: t,
                     strong: true,
-                    sendmail: is_status_line(t),
+                    sendmail: status_of(t).is_some(),
                 });
             }
         }

@@ -442,16 +442,7 @@ impl<'t> Lane<'t> {
             let Some(start) = at.checked_sub(anchor) else {
                 return;
             };
-            if start + es.len() <= b.n
-                && es.iter().enumerate().all(|(k, e)| {
-                    let i = start + k;
-                    if e.word != 0 {
-                        self.ids[i] & ID_MASK == e.word && self.ids[i] != 0
-                    } else {
-                        m.one(e, i)
-                    }
-                })
-            {
+            if start + es.len() <= b.n && es.iter().enumerate().all(|(k, e)| m.one(e, start + k)) {
                 self.hits.set(seq.term, b.in_reply(start));
             }
             return;
