@@ -247,6 +247,15 @@ impl Batch {
 const PRESENT_BITS: usize = 1024;
 const _: () = assert!(PRESENT_BITS.is_power_of_two() && PRESENT_BITS >= 64);
 
+/// The bit of [`Lane::present`] for the vocabulary id `id` (without flags): the index of its
+/// word and its mask. Set as the tokens are looked up and tested before a sequence is
+/// verified, so both agree on where an id's bit is.
+#[inline(always)]
+fn presence(id: u16) -> (usize, u64) {
+    let k = usize::from(id) % PRESENT_BITS;
+    (k / 64, 1 << (k % 64))
+}
+
 /// Reads the input for one rule set: the ids of the batch's tokens, the verified sequences.
 // In declaration order, the fields that start at zero first: see `Scan`.
 #[repr(C)]
@@ -311,8 +320,8 @@ impl<'t> Lane<'t> {
             self.ids[i] = id;
             anchors |= u64::from((id & ANCHOR_BIT) >> ANCHOR_BIT.trailing_zeros()) << i;
             firsts |= u64::from((id & PAIR_BIT) >> PAIR_BIT.trailing_zeros()) << i;
-            let k = usize::from(id & ID_MASK) % PRESENT_BITS;
-            self.present[k / 64] |= 1 << (k % 64);
+            let (word, bit) = presence(id & ID_MASK);
+            self.present[word] |= bit;
         }
         (self.anchors, self.firsts) = (anchors, firsts);
     }
@@ -389,8 +398,8 @@ impl<'t> Lane<'t> {
                 && !t.items[a.need as usize..a.need as usize + usize::from(a.need_len)]
                     .iter()
                     .any(|i| {
-                        let k = usize::from(i.value) % PRESENT_BITS;
-                        self.present[k / 64] & (1 << (k % 64)) != 0
+                        let (word, bit) = presence(i.value);
+                        self.present[word] & bit != 0
                     })
             {
                 continue;
